@@ -1,0 +1,87 @@
+import ipaddr from 'ipaddr.js';
+
+/** A CIDR block as an inclusive integer interval, so ranges can be compared and merged exactly. */
+export interface Cidr {
+  text: string;
+  version: 4 | 6;
+  prefix: number;
+  start: bigint;
+  end: bigint;
+}
+
+const BITS = { 4: 32, 6: 128 } as const;
+
+function toBigInt(bytes: number[]): bigint {
+  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+}
+
+/** Only dotted-quad IPv4: ipaddr.js would also take `10` or `0x0a.1`, which AWS rejects. */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (text.includes(':')) return ipaddr.IPv6.parse(text);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) throw new Error('not a dotted-quad address');
+  return ipaddr.IPv4.parse(text);
+}
+
+/** Parses `a.b.c.d/n`, an IPv6 CIDR, or a bare address (a host route). Undefined when invalid. */
+export function parseCidr(text: string): Cidr | undefined {
+  if (typeof text !== 'string') return undefined;
+  const trimmed = text.trim();
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  let prefix: number;
+  try {
+    if (trimmed.includes('/')) {
+      const [address, bits] = trimmed.split('/');
+      if (!address || !bits || !/^\d{1,3}$/.test(bits)) return undefined;
+      addr = parseAddress(address);
+      prefix = Number(bits);
+    } else {
+      addr = parseAddress(trimmed);
+      prefix = addr.kind() === 'ipv4' ? 32 : 128;
+    }
+  } catch {
+    return undefined;
+  }
+  const version = addr.kind() === 'ipv4' ? 4 : 6;
+  const width = BITS[version];
+  if (prefix > width) return undefined;
+  const hostBits = BigInt(width - prefix);
+  const value = toBigInt(addr.toByteArray());
+  const start = (value >> hostBits) << hostBits;
+  const end = start + (1n << hostBits) - 1n;
+  return { text: trimmed, version, prefix, start, end };
+}
+
+function contains(outer: Cidr, inner: Cidr): boolean {
+  return outer.version === inner.version && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c) as Cidr);
+const IPV6_ULA = parseCidr('fc00::/7') as Cidr;
+
+/** Entirely inside 10/8, 172.16/12 or 192.168/16. */
+export function isRfc1918(cidr: Cidr): boolean {
+  return RFC1918.some((block) => contains(block, cidr));
+}
+
+/** Entirely inside the IPv6 unique-local range fc00::/7. */
+export function isIpv6UniqueLocal(cidr: Cidr): boolean {
+  return contains(IPV6_ULA, cidr);
+}
+
+/** Broader than /8 (IPv4) or /32 (IPv6): the breadth at which AWS calls an allow-list public. */
+export function isBroad(cidr: Cidr): boolean {
+  return cidr.prefix < (cidr.version === 4 ? 8 : 32);
+}
+
+/** True when the union of the blocks covers every address of the given IP version. */
+export function coversAddressSpace(cidrs: readonly Cidr[], version: 4 | 6): boolean {
+  const sorted = cidrs.filter((c) => c.version === version).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const last = (1n << BigInt(BITS[version])) - 1n;
+  let next = 0n; // the lowest address not yet covered
+  for (const c of sorted) {
+    if (c.start > next) return false;
+    if (c.end >= next) next = c.end + 1n;
+    if (next > last) return true;
+  }
+  return false;
+}

@@ -1,0 +1,92 @@
+/**
+ * Normalises an IAM-style resource policy: every element that IAM allows as "a string or an
+ * array" becomes an array, so the rules downstream never branch on shape.
+ */
+
+export interface PolicyStatement {
+  /** Position in the Statement list, for evidence when there is no Sid. */
+  index: number;
+  sid?: string;
+  effect: string;
+  principal?: unknown;
+  notPrincipal?: unknown;
+  action: string[];
+  /** Present only when the statement uses NotAction. */
+  notAction?: string[];
+  resource: string[];
+  notResource?: string[];
+  /** Operator → key → values, values always an array of strings. */
+  condition: Record<string, Record<string, string[]>>;
+  /** The statement exactly as written, for evidence. */
+  raw: Record<string, unknown>;
+}
+
+export type ParsedPolicy = { ok: true; statements: PolicyStatement[] } | { ok: false; error: string };
+
+export function asArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+}
+
+function conditionBlock(value: unknown): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [operator, block] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof block !== 'object' || block === null || Array.isArray(block)) continue;
+    const keys: Record<string, string[]> = {};
+    for (const [key, values] of Object.entries(block as Record<string, unknown>)) {
+      keys[key] = asArray(values).map((v) => (typeof v === 'string' ? v : String(v)));
+    }
+    out[operator] = keys;
+  }
+  return out;
+}
+
+/** Accepts the parsed document or its JSON text (GetBucketPolicy returns text). */
+export function parsePolicy(policy: unknown): ParsedPolicy {
+  let doc = policy;
+  if (typeof policy === 'string') {
+    try {
+      doc = JSON.parse(policy);
+    } catch (error) {
+      return { ok: false, error: `policy is not valid JSON (${(error as Error).message})` };
+    }
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    return { ok: false, error: 'policy is not a JSON object' };
+  }
+  const rawStatements = asArray((doc as Record<string, unknown>).Statement);
+  const statements: PolicyStatement[] = [];
+  rawStatements.forEach((raw, index) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
+    const s = raw as Record<string, unknown>;
+    statements.push({
+      index,
+      sid: typeof s.Sid === 'string' ? s.Sid : undefined,
+      effect: typeof s.Effect === 'string' ? s.Effect : '',
+      principal: s.Principal,
+      notPrincipal: s.NotPrincipal,
+      action: strings(s.Action),
+      notAction: s.NotAction === undefined ? undefined : strings(s.NotAction),
+      resource: strings(s.Resource),
+      notResource: s.NotResource === undefined ? undefined : strings(s.NotResource),
+      condition: conditionBlock(s.Condition),
+      raw: s,
+    });
+  });
+  return { ok: true, statements };
+}
+
+/** IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM matches actions. */
+export function wildcardToRegExp(pattern: string, caseInsensitive = true): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, caseInsensitive ? 'i' : '');
+}
+
+export function statementLabel(s: PolicyStatement): string {
+  return s.sid ? `Sid "${s.sid}"` : `statement #${s.index + 1}`;
+}
