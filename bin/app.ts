@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/** The CDK app: read config, build the stack, run cdk-nag. Wiring only. */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError, parseConfig } from '../lib/config';
+import { ExposureGuardStack } from '../lib/exposure-guard-stack';
+import { acknowledgeNagFindings } from '../lib/nag';
+
+const app = new App();
+let config;
+try {
+  config = parseConfig(app.node.tryGetContext('exposureGuard'));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Invalid configuration: ${error.message}`);
+  process.exit(1);
+}
+const stack = new ExposureGuardStack(app, 'ExposureGuard', {
+  config,
+  description: 'Exposure Guard: catches and closes public S3 buckets and world-open security groups',
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+acknowledgeNagFindings(stack);
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

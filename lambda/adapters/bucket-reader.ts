@@ -1,0 +1,117 @@
+import {
+  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
+  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '../core/types';
+import { errorMessage, errorName, isAccessDenied, ResourceGoneError } from './aws-errors';
+
+export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind: 'gone'; reason: string };
+
+type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * One read. Each "not configured" error name maps to the value that means it (null, false, {});
+ * AccessDenied leaves the field unknown with the reason; NoSuchBucket means the bucket is gone;
+ * anything else (throttling after the SDK's retries, 5xx) propagates so Lambda retries the event.
+ */
+async function read<T>(call: () => Promise<T | undefined>, notConfigured: Record<string, T>): Promise<Field<T>> {
+  try {
+    const value = await call();
+    if (value === undefined) return { ok: false, reason: 'empty response' };
+    return { ok: true, value };
+  } catch (error) {
+    const name = errorName(error);
+    if (name in notConfigured) return { ok: true, value: notConfigured[name] as T };
+    if (name === 'NoSuchBucket') throw new ResourceGoneError(errorMessage(error));
+    if (isAccessDenied(error)) return { ok: false, reason: `${name}: ${errorMessage(error)}` };
+    throw error;
+  }
+}
+
+function flags(config: PublicAccessBlockFlags | undefined): PublicAccessBlockFlags | undefined {
+  if (!config) return undefined;
+  return {
+    BlockPublicAcls: config.BlockPublicAcls === true,
+    IgnorePublicAcls: config.IgnorePublicAcls === true,
+    BlockPublicPolicy: config.BlockPublicPolicy === true,
+    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
+  };
+}
+
+export interface BucketClients {
+  s3: S3Client;
+  s3control: S3ControlClient;
+}
+
+export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined) {
+  if (!account) return { ok: false, reason: 'account id unknown' } as const;
+  return read(
+    async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
+    { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>,
+  );
+}
+
+/** Reads every field of a BucketSnapshot, all calls in parallel. */
+export async function readBucket(
+  clients: BucketClients,
+  name: string,
+  where: { account?: string; region?: string },
+): Promise<BucketRead> {
+  const { s3 } = clients;
+  const Bucket = name;
+  const ExpectedBucketOwner = where.account;
+  try {
+    const [policy, acl, bpa, accountBpa, ownership, logging, website, tags] = await Promise.all([
+      read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner }))).Policy ?? null,
+        { NoSuchBucketPolicy: null } as Record<string, string | null>),
+      read(async () => {
+        const out = await s3.send(new GetBucketAclCommand({ Bucket, ExpectedBucketOwner }));
+        return { Owner: out.Owner, Grants: out.Grants ?? [] };
+      }, {}),
+      read(async () => flags((await s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner }))).PublicAccessBlockConfiguration) ?? null,
+        { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>),
+      readAccountPublicAccessBlock(clients.s3control, where.account),
+      read(async () => {
+        const out = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner }));
+        return out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;
+      }, { OwnershipControlsNotFoundError: null } as Record<string, string | null>),
+      read(async () => (await s3.send(new GetBucketLoggingCommand({ Bucket, ExpectedBucketOwner }))).LoggingEnabled !== undefined, {}),
+      read(async () => {
+        await s3.send(new GetBucketWebsiteCommand({ Bucket, ExpectedBucketOwner }));
+        return true;
+      }, { NoSuchWebsiteConfiguration: false }),
+      read(async () => {
+        const out = await s3.send(new GetBucketTaggingCommand({ Bucket, ExpectedBucketOwner }));
+        return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+      }, { NoSuchTagSet: {} } as Record<string, Record<string, string>>),
+    ]);
+    const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
+    const unreadable: Record<string, string> = {};
+    const set = <K extends keyof BucketSnapshot>(key: K, field: Field<BucketSnapshot[K]>) => {
+      if (field.ok) snapshot[key] = field.value;
+      else unreadable[key] = field.reason;
+    };
+    set('policy', policy);
+    set('acl', acl);
+    set('publicAccessBlock', bpa);
+    set('accountPublicAccessBlock', accountBpa);
+    set('objectOwnership', ownership);
+    set('logging', logging);
+    set('website', website);
+    set('tags', tags);
+    if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
+    return { kind: 'snapshot', snapshot };
+  } catch (error) {
+    if (error instanceof ResourceGoneError) return { kind: 'gone', reason: `bucket ${name} no longer exists (${error.message})` };
+    throw error;
+  }
+}
+
+export async function readAccount(s3control: S3ControlClient, account: string, region?: string): Promise<AccountSnapshot> {
+  const field = await readAccountPublicAccessBlock(s3control, account);
+  const snapshot: AccountSnapshot = { account, ...(region ? { region } : {}) };
+  if (field.ok) snapshot.accountPublicAccessBlock = field.value;
+  else snapshot.unreadable = { accountPublicAccessBlock: field.reason };
+  return snapshot;
+}

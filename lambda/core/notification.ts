@@ -1,0 +1,180 @@
+/**
+ * The SNS message for one evaluation: a plain-text email a responder can act on at 3 a.m.,
+ * the result JSON for machines, a subject under SNS's limit, and attributes to filter on.
+ */
+import { s3AccountConsoleLink, s3ConsoleLink, securityGroupConsoleLink } from './fix-commands';
+import { isAtLeast, maxSeverity } from './severity';
+import type { GuardSettings } from './settings';
+import type { EvaluationResult, Finding, Severity } from './types';
+
+/** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
+export const MAX_SUBJECT = 99;
+/** SNS caps a message at 256 KiB; the JSON is escaped once more inside the json structure, and the email rides along. */
+const MAX_JSON_BYTES = 100 * 1024;
+
+export interface Notification {
+  subject: string;
+  email: string;
+  /** The evaluation result JSON (the default/sqs/lambda/https variant). */
+  json: string;
+  severity: Severity;
+  attributes: Record<string, { DataType: 'String' | 'String.Array'; StringValue: string }>;
+}
+
+/** Findings that page someone: at or above notifyMinSeverity (latent ones carry their lowered severity). */
+export function openFindings(result: EvaluationResult, settings: Pick<GuardSettings, 'notifyMinSeverity'>): Finding[] {
+  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity));
+}
+
+function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function resourceLabel(result: EvaluationResult): string {
+  const { type, id } = result.resource;
+  if (type === 's3-bucket') return `S3 bucket ${id}`;
+  if (type === 'security-group') return `Security group ${id}`;
+  return `Account ${id} (S3 account settings)`;
+}
+
+/** `[CRITICAL] <title> (<account> <region>)`, shortened to fit: the location first, then the title. */
+export function subjectFor(severity: Severity, title: string, account?: string, region?: string): string {
+  const prefix = `[${severity}] `;
+  const where = [account, region].filter(Boolean).join(' ');
+  const full = ascii(`${prefix}${title}${where ? ` (${where})` : ''}`);
+  if (full.length <= MAX_SUBJECT) return full;
+  const withoutWhere = ascii(`${prefix}${title}`);
+  if (withoutWhere.length <= MAX_SUBJECT) return withoutWhere;
+  return `${withoutWhere.slice(0, MAX_SUBJECT - 3)}...`;
+}
+
+function exposedTo(f: Finding): string | undefined {
+  const e = f.evidence;
+  if (typeof e.exposedTo === 'string') return e.exposedTo;
+  if (Array.isArray(e.publicStatements)) {
+    return (e.publicStatements as { grantee?: string; actions?: string[] }[])
+      .map((s) => `${s.grantee ?? 'anyone'}: ${(s.actions ?? []).slice(0, 8).join(', ')}${(s.actions?.length ?? 0) > 8 ? ', ...' : ''}`)
+      .join('\n');
+  }
+  if (Array.isArray(e.publicGrants)) {
+    return (e.publicGrants as { grantee: string; permission: string }[]).map((g) => `${g.grantee}: ${g.permission}`).join('\n');
+  }
+  if (Array.isArray(e.rules)) {
+    return (e.rules as { source?: string; ports?: string; protocol?: string; securityGroupRuleId?: string }[])
+      .map((r) => `${r.source ?? '?'} -> ${r.protocol ?? '?'} ${r.ports ?? ''}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
+      .join('\n');
+  }
+  return undefined;
+}
+
+function indent(text: string, by = '    '): string {
+  return text.split('\n').map((l) => `${by}${l}`).join('\n');
+}
+
+function consoleLink(result: EvaluationResult): string {
+  const { type, id, region } = result.resource;
+  if (type === 's3-bucket') return s3ConsoleLink(id, region);
+  if (type === 'security-group') return securityGroupConsoleLink(id, region);
+  return s3AccountConsoleLink();
+}
+
+function remediationModeKey(result: EvaluationResult): keyof GuardSettings['remediation'] {
+  if (result.resource.type === 's3-bucket') return 's3BucketPublicAccess';
+  if (result.resource.type === 'security-group') return 'securityGroupIngress';
+  return 's3AccountPublicAccess';
+}
+
+function whatWasDone(result: EvaluationResult, settings: GuardSettings): string {
+  const r = result.remediation;
+  if (r) {
+    const verified = r.verified === undefined ? '' : r.verified ? ' Verified by re-reading: the change is in place.' : ' Verification FAILED: re-reading does not show the change.';
+    const error = r.error ? ` Error: ${r.error.name}: ${r.error.message}` : '';
+    return `${r.outcome}: ${r.detail}${verified}${error}`;
+  }
+  const key = remediationModeKey(result);
+  return `Nothing automatically: remediation.${key} is "${settings.remediation[key]}".`;
+}
+
+function whoDidIt(result: EvaluationResult): string {
+  const t = result.trigger;
+  if (!t) return 'Found by a scheduled check, not by an API call.';
+  return [
+    `${t.actor ?? 'unknown actor'}`,
+    `from ${t.sourceIp ?? 'unknown address'} at ${t.time ?? 'unknown time'}`,
+    `call: ${t.eventName}${t.eventId ? ` (CloudTrail event ${t.eventId})` : ''}`,
+  ].join('\n');
+}
+
+function findingBlock(f: Finding): string {
+  const lines = [`[${f.severity}] ${f.title}${f.latent ? ' (latent)' : ''}`];
+  const to = exposedTo(f);
+  if (to) lines.push(`  To whom:`, indent(to));
+  const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
+  if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
+  if (f.evidence.determined === false) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
+  lines.push(`  Controls: ${f.controls.join(', ') || '-'}   Check: ${f.checkId}`);
+  lines.push('  Fix:', indent(f.fix));
+  return lines.join('\n');
+}
+
+export function emailText(result: EvaluationResult, open: Finding[], settings: GuardSettings): string {
+  const others = result.findings.filter((f) => !open.includes(f));
+  const { account, region } = result.resource;
+  const sections = [
+    `${open[0]?.title ?? resourceLabel(result)}`,
+    '',
+    'WHAT IS EXPOSED',
+    `  ${resourceLabel(result)} in account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`,
+    '',
+    ...open.map((f) => indent(findingBlock(f), '  ')),
+    '',
+    'WHO CHANGED IT',
+    indent(whoDidIt(result), '  '),
+    '',
+    'WHAT WAS DONE',
+    `  ${whatWasDone(result, settings)}`,
+    '',
+    'CONSOLE',
+    `  ${consoleLink(result)}`,
+  ];
+  if (others.length > 0) {
+    sections.push('', `ALSO FOUND (below ${settings.notifyMinSeverity}, not alerting)`,
+      ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}`));
+  }
+  if (result.unknown.length > 0) {
+    sections.push('', 'NOT READ (these checks did not run; the result is not a clean bill of health)',
+      ...result.unknown.map((u) => `  ${u}${result.unknownReasons?.[u] ? `: ${result.unknownReasons[u]}` : ''}`));
+  }
+  sections.push('', '--', `Exposure Guard. Status ${result.status}. The JSON variant of this message carries the full evidence.`);
+  return sections.join('\n');
+}
+
+/** The result JSON, with evidence dropped if it would push the message past SNS's size limit. */
+export function resultJson(result: EvaluationResult): string {
+  const json = JSON.stringify(result);
+  if (Buffer.byteLength(json) <= MAX_JSON_BYTES) return json;
+  const slim = { ...result, findings: result.findings.map((f) => ({ ...f, evidence: { truncated: 'evidence too large for SNS; see the audit log record' } })) };
+  return JSON.stringify(slim);
+}
+
+/** Undefined when nothing is at or above notifyMinSeverity: quiet when things are fine. */
+export function composeNotification(result: EvaluationResult, settings: GuardSettings): Notification | undefined {
+  const open = openFindings(result, settings);
+  const severity = maxSeverity(open.map((f) => f.severity));
+  if (!severity || open.length === 0) return undefined;
+  const { account, region } = result.resource;
+  const attributes: Notification['attributes'] = {
+    severity: { DataType: 'String', StringValue: severity },
+    resourceType: { DataType: 'String', StringValue: result.resource.type },
+    checkIds: { DataType: 'String.Array', StringValue: JSON.stringify([...new Set(open.map((f) => f.checkId))]) },
+  };
+  if (account) attributes.account = { DataType: 'String', StringValue: account };
+  if (region) attributes.region = { DataType: 'String', StringValue: region };
+  return {
+    subject: subjectFor(severity, open[0]?.title ?? resourceLabel(result), account, region),
+    email: emailText(result, open, settings),
+    json: resultJson(result),
+    severity,
+    attributes,
+  };
+}

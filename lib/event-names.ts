@@ -1,0 +1,9 @@
+/**
+ * The CloudTrail event names each EventBridge rule matches. lib does not import the Lambda code,
+ * so these lists stand here; a test holds them equal to what `targets()` understands.
+ */
+export const S3_RULE_EVENT_NAMES = [
+  'CreateBucket', 'PutBucketAcl', 'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketPublicAccessBlock',
+  'DeleteBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
+  'PutBucketWebsite', 'PutBucketLogging', 'PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock',
+];
