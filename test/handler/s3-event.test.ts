@@ -1,0 +1,284 @@
+/**
+ * The S3 path end to end with aws-sdk-client-mock: CloudTrail event → reads → evaluation →
+ * SNS → audit record. Mocks answer with the SDK's output shapes and S3's real error names.
+ */
+import {
+  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
+  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, S3Client,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LocalClientFactory } from '../../lambda/adapters/clients';
+import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
+import { resolveSettings } from '../../lambda/core/settings';
+import { evaluateS3Target } from '../../lambda/handlers/evaluate-s3';
+import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import { cloudTrailFixture } from '../fixtures/load';
+import { S3_ERRORS, s3ControlError, snsError } from '../helpers/aws-errors';
+import { RecordingLogger } from '../helpers/recording-logger';
+
+const s3 = mockClient(S3Client);
+const s3control = mockClient(S3ControlClient);
+const sns = mockClient(SNSClient);
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:ExposureGuard-Findings';
+const OWNER = { DisplayName: 'owner', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' };
+const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
+const tlsDeny = (bucket: string) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+const TLS_DENY = tlsDeny('acme-site');
+
+let logger: RecordingLogger;
+function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
+  const clients = new LocalClientFactory('eu-west-1');
+  return {
+    settings: resolveSettings(), clients, logger,
+    notifier: new SnsNotifier(clients.client(SNSClient, {}), TOPIC),
+    defaultAccount: '111122223333', defaultRegion: 'eu-west-1', ...over,
+  };
+}
+
+/** A bucket that is fully locked down; tests then open one thing. */
+function lockedDown() {
+  s3.on(GetBucketPolicyCommand).callsFake((input: { Bucket: string }) => ({ ...META, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [tlsDeny(input.Bucket)] }) }));
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName: 'owner' }, Permission: 'FULL_CONTROL' }] });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_ON });
+  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'acme-access-logs', TargetPrefix: 'acme-site/' } });
+  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
+  s3.on(GetBucketTaggingCommand).resolves({ ...META, TagSet: [{ Key: 'team', Value: 'web' }] });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_ON });
+}
+
+beforeEach(() => {
+  s3.reset();
+  s3control.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ ...META, MessageId: 'b6d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
+  logger = new RecordingLogger();
+  lockedDown();
+});
+
+function published() {
+  const calls = sns.commandCalls(PublishCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0]!.args[0].input;
+  const message = JSON.parse(input.Message!) as { default: string; email: string };
+  return { input, email: message.email, result: JSON.parse(message.default) };
+}
+
+test('a public policy: one CRITICAL message with subject, attributes, email text and the result JSON', async () => {
+  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [TLS_DENY,
+    { Sid: 'OpenUpload', Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::acme-site/*' }] }) });
+  s3.on(GetPublicAccessBlockCommand).rejects(S3_ERRORS.noSuchPublicAccessBlock());
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'));
+
+  const [outcome] = await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
+
+  expect(outcome).toMatchObject({ kind: 'evaluated', notified: true, messageId: 'b6d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
+  const { input, email, result } = published();
+  expect(input).toMatchObject({
+    TopicArn: TOPIC,
+    MessageStructure: 'json',
+    Subject: '[CRITICAL] S3 bucket acme-site is publicly writable (bucket policy) (111122223333 eu-west-1)',
+    MessageAttributes: {
+      severity: { DataType: 'String', StringValue: 'CRITICAL' },
+      resourceType: { DataType: 'String', StringValue: 's3-bucket' },
+      checkIds: { DataType: 'String.Array', StringValue: '["S3_POLICY_PUBLIC","S3_BUCKET_BPA_OFF","S3_ACCOUNT_BPA_OFF"]' },
+      account: { DataType: 'String', StringValue: '111122223333' },
+      region: { DataType: 'String', StringValue: 'eu-west-1' },
+    },
+  });
+  expect(input.Subject!.length).toBeLessThan(100);
+  expect(result).toMatchObject({ resource: { type: 's3-bucket', id: 'acme-site' }, status: 'NON_COMPLIANT' });
+  expect(result.trigger).toEqual({
+    eventName: 'PutBucketPolicy', eventId: expect.any(String), actor: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
+    sourceIp: '198.51.100.7', time: expect.stringMatching(/^2026-01-05T10:00/), userAgent: expect.stringContaining('aws-cli'),
+  });
+  expect(email).toContain('anyone (Principal "*"): s3:PutObject, s3:GetObject');
+  expect(email).toContain('arn:aws:sts::111122223333:assumed-role/Admin/alice');
+  expect(email).toContain('from 198.51.100.7');
+  expect(email).toContain('aws s3api put-public-access-block --bucket acme-site');
+  expect(email).toContain('https://s3.console.aws.amazon.com/s3/buckets/acme-site?region=eu-west-1&tab=permissions');
+  expect(email).toContain('remediation.s3BucketPublicAccess is "off"');
+
+  const [record] = logger.find('evaluation');
+  expect(record?.data).toMatchObject({
+    schemaVersion: 1, status: 'NON_COMPLIANT', resource: { type: 's3-bucket', id: 'acme-site' },
+    trigger: { eventName: 'PutBucketPolicy', sourceIp: '198.51.100.7' },
+    notification: { sent: true, severity: 'CRITICAL', messageId: 'b6d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' },
+  });
+});
+
+test('all eight reads are issued, each once, with the bucket and the expected owner', async () => {
+  await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
+  for (const command of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) {
+    expect(s3).toHaveReceivedCommandTimes(command, 1);
+    expect(s3).toHaveReceivedCommandWith(command, { Bucket: 'acme-site', ExpectedBucketOwner: '111122223333' });
+  }
+  expect(s3control).toHaveReceivedCommandWith(GetAccountPublicAccessBlockCommand, { AccountId: '111122223333' });
+});
+
+test('a public ACL (AllUsers WRITE) with BPA off: CRITICAL ACL finding', async () => {
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [
+    { Grantee: { Type: 'CanonicalUser', ID: OWNER.ID }, Permission: 'FULL_CONTROL' },
+    { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'WRITE' }] });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3.on(GetBucketOwnershipControlsCommand).rejects(S3_ERRORS.ownershipNotFound());
+
+  await processEvent(cloudTrailFixture('s3-put-bucket-acl-single-grant.json'), deps(), evaluateS3Target);
+
+  const { input, email, result } = published();
+  expect(input.Subject).toBe('[CRITICAL] S3 bucket acme-logs is publicly writable (ACL) (111122223333 eu-west-1)');
+  expect(result.findings[0]).toMatchObject({ checkId: 'S3_ACL_PUBLIC', severity: 'CRITICAL', latent: false });
+  expect(email).toContain('AllUsers (anyone on the internet): WRITE');
+});
+
+test('a fixed bucket (everything locked down): no message, a COMPLIANT audit record', async () => {
+  const [outcome] = await processEvent(cloudTrailFixture('s3-put-bucket-public-access-block-no-xmlns.json'), deps(), evaluateS3Target);
+  expect(outcome).toMatchObject({ kind: 'evaluated', notified: false });
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('evaluation')[0]?.data).toMatchObject({ status: 'COMPLIANT', notification: { sent: false } });
+});
+
+test('only LOW findings (logging off): logged, not sent at the default MEDIUM threshold', async () => {
+  s3.on(GetBucketLoggingCommand).resolves({ ...META });
+  await processEvent(cloudTrailFixture('s3-put-bucket-logging.json'), deps(), evaluateS3Target);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('evaluation')[0]?.data).toMatchObject({ status: 'NON_COMPLIANT', findings: [expect.objectContaining({ checkId: 'S3_LOGGING_OFF' })] });
+});
+
+test('AccessDenied on the policy read: INCOMPLETE for the policy, still notifies the public ACL it could see', async () => {
+  s3.on(GetBucketPolicyCommand).rejects(S3_ERRORS.accessDenied());
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [
+    { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'ObjectWriter' }] } });
+
+  await processEvent(cloudTrailFixture('s3-put-bucket-acl-canned.json'), deps(), evaluateS3Target);
+
+  const { email, result } = published();
+  expect(result).toMatchObject({ status: 'NON_COMPLIANT', unknown: ['policy'], unknownReasons: { policy: 'AccessDenied: Access Denied' } });
+  expect(result.findings.map((f: { checkId: string }) => f.checkId)).toContain('S3_ACL_PUBLIC');
+  expect(result.findings.map((f: { checkId: string }) => f.checkId)).not.toContain('S3_TLS_NOT_ENFORCED');
+  expect(email).toContain('NOT READ');
+  expect(email).toContain('policy: AccessDenied: Access Denied');
+});
+
+test('AccessDenied on every read: INCOMPLETE, nothing sent, never COMPLIANT', async () => {
+  for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c).rejects(S3_ERRORS.accessDenied());
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('AccessDenied', 403, 'Access Denied'));
+  await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('evaluation')[0]?.data).toMatchObject({ status: 'INCOMPLETE', findings: [] });
+});
+
+test('the bucket deleted before evaluation: logged as gone, no finding, no message, no error', async () => {
+  for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c).rejects(S3_ERRORS.noSuchBucket());
+  const outcomes = await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
+  expect(outcomes).toEqual([{ kind: 'gone', reason: expect.stringMatching(/acme-site no longer exists/) }]);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('resource gone')).toHaveLength(1);
+  expect(logger.find('evaluation')).toHaveLength(0);
+});
+
+test('SNS publish failing: the error propagates for Lambda to retry, and the evaluation is logged first', async () => {
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  sns.on(PublishCommand).rejects(snsError('KMSAccessDeniedException', 400, 'User is not authorized to perform kms:GenerateDataKey'));
+  await expect(processEvent(cloudTrailFixture('s3-delete-bucket-public-access-block.json'), deps(), evaluateS3Target))
+    .rejects.toMatchObject({ name: 'KMSAccessDeniedException' });
+  expect(logger.find('notification failed')[0]?.data).toMatchObject({
+    resource: { id: 'acme-data' }, notification: { sent: false }, error: { name: 'KMSAccessDeniedException' },
+  });
+});
+
+test('throttling that outlasts the SDK retries propagates (the event is retried, not lost)', async () => {
+  s3.on(GetBucketAclCommand).rejects(S3_ERRORS.slowDown());
+  await expect(processEvent(cloudTrailFixture('s3-put-bucket-acl-canned.json'), deps(), evaluateS3Target)).rejects.toMatchObject({ name: 'SlowDown' });
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+});
+
+test('a failed call (errorCode) is skipped with a reason and reads nothing', async () => {
+  expect(await processEvent(cloudTrailFixture('s3-put-bucket-acl-access-denied.json'), deps(), evaluateS3Target)).toEqual([]);
+  expect(s3.calls()).toHaveLength(0);
+  expect(logger.find('event skipped')[0]?.data.reason).toMatch(/AccessDenied/);
+});
+
+test('a malformed event is logged and skipped, never thrown', async () => {
+  await expect(processEvent({ hello: 'world' }, deps(), evaluateS3Target)).resolves.toEqual([]);
+  expect(logger.find('event skipped')[0]?.data.reason).toBe('event has no detail object');
+});
+
+test('DeleteAccountPublicAccessBlock: the account is evaluated and one MEDIUM message names it', async () => {
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'not found'));
+  await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'), deps(), evaluateS3Target);
+  const { input, result } = published();
+  expect(input.Subject).toBe('[MEDIUM] Account 111122223333 has S3 Block Public Access off (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets) (111122223333 eu-west-1)'.slice(0, 99).replace(/.{3}$/, '...'));
+  expect(result).toMatchObject({ resource: { type: 's3-account', id: '111122223333' }, findings: [expect.objectContaining({ checkId: 'S3_ACCOUNT_BPA_OFF' })] });
+  expect(s3.calls()).toHaveLength(0);
+});
+
+test('notifyMinSeverity CRITICAL silences a HIGH public read', async () => {
+  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [TLS_DENY, { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps({ settings: resolveSettings({ notifyMinSeverity: 'CRITICAL' }) }), evaluateS3Target);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('evaluation')[0]?.data.findings).toEqual(expect.arrayContaining([expect.objectContaining({ checkId: 'S3_POLICY_PUBLIC', severity: 'HIGH' })]));
+});
+
+describe('the deployed entry point', () => {
+  const env = { ...process.env };
+  afterEach(() => { process.env = { ...env }; jest.resetModules(); });
+
+  test('fails fast at init without TOPIC_ARN, naming the variable', () => {
+    delete process.env.TOPIC_ARN;
+    expect(() => jest.isolateModules(() => require('../../lambda/handlers/s3-event'))).toThrow(/TOPIC_ARN/);
+  });
+
+  test('fails fast at init on invalid GUARD_SETTINGS, naming the variable', () => {
+    process.env.TOPIC_ARN = TOPIC;
+    process.env.GUARD_SETTINGS = '{"notifyMinSeverity":"LOUD"}';
+    expect(() => jest.isolateModules(() => require('../../lambda/handlers/s3-event'))).toThrow(/GUARD_SETTINGS: notifyMinSeverity/);
+  });
+
+  test('wires the real clients, logger and notifier: a public policy event publishes to TOPIC_ARN', async () => {
+    process.env.TOPIC_ARN = TOPIC;
+    process.env.GUARD_SETTINGS = JSON.stringify({ notifyMinSeverity: 'HIGH' });
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    // The handler module gets a fresh module registry, so its SDK classes are mocked there too.
+    let handler: (e: unknown, c: unknown) => Promise<unknown> = async () => undefined;
+    let isolatedSns: ReturnType<typeof mockClient> = sns;
+    jest.isolateModules(() => {
+      const { mockClient: mock } = require('aws-sdk-client-mock') as typeof import('aws-sdk-client-mock');
+      const S3 = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      const Control = require('@aws-sdk/client-s3-control') as typeof import('@aws-sdk/client-s3-control');
+      const Sns = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
+      const s3i = mock(S3.S3Client);
+      s3i.on(S3.GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
+      s3i.on(S3.GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [] });
+      s3i.on(S3.GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+      s3i.on(S3.GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+      s3i.on(S3.GetBucketLoggingCommand).resolves({ ...META });
+      s3i.on(S3.GetBucketWebsiteCommand).resolves({ ...META });
+      s3i.on(S3.GetBucketTaggingCommand).resolves({ ...META, TagSet: [] });
+      mock(Control.S3ControlClient).on(Control.GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+      isolatedSns = mock(Sns.SNSClient);
+      isolatedSns.on(Sns.PublishCommand).resolves({ ...META, MessageId: 'm-1' });
+      handler = require('../../lambda/handlers/s3-event').handler;
+    });
+    const context = { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:guard', awsRequestId: 'r-1', functionName: 'guard', functionVersion: '$LATEST', memoryLimitInMB: '256' };
+    const outcomes = await handler(cloudTrailFixture('s3-put-bucket-policy.json'), context);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'evaluated', notified: true, messageId: 'm-1' })]);
+    const publish = isolatedSns.calls()[0]?.args[0].input as { TopicArn: string; Subject: string };
+    expect(publish).toMatchObject({ TopicArn: TOPIC, Subject: expect.stringMatching(/^\[HIGH\] S3 bucket acme-site is publicly readable/) });
+  });
+});

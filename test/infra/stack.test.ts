@@ -1,0 +1,237 @@
+/**
+ * The stack by assertion: event patterns, exact IAM statements, DLQs and retries, retention,
+ * encryption, config validation, and cdk-nag AwsSolutions clean.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig, type ExposureGuardConfigInput } from '../../lib/config';
+import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
+import { acknowledgeNagFindings } from '../../lib/nag';
+
+const FEATURE_FLAGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+
+function synth(input: ExposureGuardConfigInput = {}, opts: { bundle?: boolean; nag?: boolean; tamper?: (s: ExposureGuardStack) => void } = {}) {
+  const app = new App({
+    context: { ...FEATURE_FLAGS, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    builtinCloudFormationValidation: false,
+  } as ConstructorParameters<typeof App>[0]);
+  const stack = new ExposureGuardStack(app, 'ExposureGuard', { config: parseConfig(input), env: { account: '111122223333', region: 'eu-west-1' } });
+  opts.tamper?.(stack);
+  if (opts.nag) {
+    acknowledgeNagFindings(stack);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+function nagViolations(app: App): { ruleName?: string; description?: string }[] {
+  const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: { ruleName?: string }[] }[] };
+  return report.pluginReports.flatMap((r) => r.violations ?? []);
+}
+
+function policyStatementsOf(template: Template, roleLogicalIdPrefix: string): Record<string, unknown>[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  const statements: Record<string, unknown>[] = [];
+  for (const policy of Object.values(policies)) {
+    const roles = JSON.stringify(policy.Properties.Roles);
+    if (roles.includes(roleLogicalIdPrefix)) statements.push(...policy.Properties.PolicyDocument.Statement);
+  }
+  return statements;
+}
+
+describe('the S3 EventBridge rule', () => {
+  const { template } = synth();
+
+  test('matches every S3 call that can expose a bucket, successful calls only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['s3.amazonaws.com'],
+          eventName: [
+            'CreateBucket', 'PutBucketAcl', 'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketPublicAccessBlock',
+            'DeleteBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
+            'PutBucketWebsite', 'PutBucketLogging', 'PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock',
+          ],
+          errorCode: [{ exists: false }],
+        },
+      },
+      State: 'ENABLED',
+    });
+  });
+
+  test('targets the S3 function with a dead-letter queue and a retry policy', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardS3EvaluatorFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardDeadLetters'), 'Arn'] } },
+        RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+      })],
+    });
+  });
+});
+
+describe('the S3 function', () => {
+  const { template } = synth();
+
+  test('runs the current Node.js runtime on arm64 with source maps and its settings', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 60,
+      MemorySize: 256,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') } },
+      Environment: { Variables: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'exposure-guard',
+        TOPIC_ARN: { Ref: Match.stringLikeRegexp('^GuardFindings') },
+        GUARD_SETTINGS: JSON.stringify({
+          notifyMinSeverity: 'MEDIUM',
+          remediation: { s3BucketPublicAccess: 'off', s3AccountPublicAccess: 'off', securityGroupIngress: 'off' },
+          exemptBuckets: [], exemptSecurityGroups: [],
+        }),
+      } },
+    });
+  });
+
+  test('async invocations retry twice, then go to the encrypted dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardDeadLetters'), 'Arn'] } } },
+    });
+  });
+
+  test('the role has exactly the statements it needs, no managed policies', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const s3Role = Object.entries(roles).find(([id]) => id.startsWith('GuardS3EvaluatorRole'));
+    expect(s3Role?.[1].Properties.ManagedPolicyArns).toBeUndefined();
+    expect(policyStatementsOf(template, 'GuardS3EvaluatorRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardS3EvaluatorLogs/), 'Arn'] } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      {
+        Sid: 'ReadBucketExposure', Effect: 'Allow',
+        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
+          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
+      },
+      { Sid: 'ReadAccountBlockPublicAccess', Effect: 'Allow', Action: 's3:GetAccountPublicAccessBlock', Resource: '*' },
+    ]);
+  });
+
+  test('no remediation permission exists while every remediation mode is off', () => {
+    const all = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(all).not.toMatch(/PutBucketPublicAccessBlock|PutAccountPublicAccessBlock|RevokeSecurityGroupIngress/);
+  });
+
+  test('its log group keeps the audit trail for logRetentionDays (default 365) and is retained', () => {
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
+    synth({ logRetentionDays: 731 }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 731 });
+  });
+});
+
+describe('topic, queue and key', () => {
+  test('the findings topic is KMS-encrypted and TLS-only, with one email subscription per configured address', () => {
+    const { template } = synth({ notificationEmails: ['secops@example.com', 'oncall@example.com'] });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Deny', Action: 'sns:Publish', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      })]) },
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+  });
+
+  test('no email subscription when none is configured', () => {
+    synth().template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('the dead-letter queue is KMS-encrypted, TLS-only and keeps messages 14 days', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardKey'), 'Arn'] },
+      MessageRetentionPeriod: 1209600,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+      ]) },
+    });
+  });
+
+  test('the key rotates, and EventBridge may use it only for this account\'s rules in this region', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([{
+        Sid: 'EventBridgeDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111122223333' },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:rule/*']] } },
+        },
+      }]) },
+    });
+  });
+});
+
+describe('configuration', () => {
+  test.each([
+    [{ notificationEmails: ['not-an-email'] }, /^exposureGuard\.notificationEmails\.0: Invalid email address$/],
+    [{ notifyMinSeverity: 'LOUD' }, /^exposureGuard\.notifyMinSeverity: /],
+    [{ allowedPublicPorts: [443, 70000] }, /^exposureGuard\.allowedPublicPorts\.1: /],
+    [{ remediation: { s3BucketPublicAccess: 'yes' } }, /^exposureGuard\.remediation\.s3BucketPublicAccess: /],
+    [{ remediation: { s3Bucket: 'enforce' } }, /^exposureGuard\.remediation\.s3Bucket: unknown key/],
+    [{ notifyEmails: ['a@example.com'] }, /^exposureGuard\.notifyEmails: unknown key/],
+    [{ logRetentionDays: 10 }, /^exposureGuard\.logRetentionDays: must be one of/],
+    [{ sweepSchedule: 'every day' }, /^exposureGuard\.sweepSchedule: must be an EventBridge schedule expression/],
+    [{ createTrail: 'yes' }, /^exposureGuard\.createTrail: /],
+    ['{"notifyMinSeverity": ', /^exposureGuard: not valid JSON/],
+  ])('%j is rejected with one line naming the key', (input, message) => {
+    expect(() => synth(input as ExposureGuardConfigInput)).toThrow(message);
+  });
+
+  test('the -c form (a JSON string) is accepted', () => {
+    expect(parseConfig('{"notifyMinSeverity":"HIGH","allowedPublicPorts":[443]}')).toMatchObject({ notifyMinSeverity: 'HIGH', allowedPublicPorts: [443] });
+  });
+
+  test('explicit evaluation settings reach the function environment', () => {
+    const { template } = synth({ allowedPublicPorts: [443, 8443], highRiskPorts: [22], notifyMinSeverity: 'HIGH' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({
+      GUARD_SETTINGS: Match.serializedJson(Match.objectLike({ notifyMinSeverity: 'HIGH', allowedPublicPorts: [443, 8443], highRiskPorts: [22] })),
+    }) } });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    ['defaults', {}],
+    ['every option set', { notificationEmails: ['secops@example.com'], notifyMinSeverity: 'HIGH', allowedPublicPorts: [443], logRetentionDays: 90 }],
+  ])('%s: no unacknowledged finding, and every acknowledgement has a reason', (_name, input) => {
+    const { app, stack } = synth(input as ExposureGuardConfigInput, { nag: true });
+    expect(nagViolations(app)).toEqual([]);
+    const acks = stack.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>)));
+    expect(acks.length).toBeGreaterThan(0);
+    for (const [id, reason] of acks) {
+      expect(id).toMatch(/^Annotation::AwsSolutions-/);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+
+  test('the check is live: an unacknowledged wildcard grant fails it', () => {
+    expect(() => synth({}, { nag: true, tamper: (s) => s.guard.s3Function.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::*'] })) })).toThrow(/AwsSolutions-IAM5|Validation failed/);
+  });
+});
