@@ -12,6 +12,7 @@ import { runtimeSettings, type ExposureGuardConfig } from './config';
 import { S3_RULE_EVENT_NAMES } from './event-names';
 import { GuardFunction } from './guard-function';
 import { grantPublishEncrypted } from './kms-grants';
+import { Operations } from './operations';
 
 export interface ExposureGuardProps {
   /** Validated configuration (see `parseConfig`). */
@@ -33,6 +34,9 @@ export const S3_READ_ACTIONS = [
 export class ExposureGuard extends Construct {
   public readonly key: kms.Key;
   public readonly findingsTopic: sns.Topic;
+  /** Alarms about the guard itself (lost events, failing functions). */
+  public readonly opsTopic: sns.Topic;
+  public readonly operations: Operations;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly s3Function: GuardFunction;
   public readonly s3Rule: events.Rule;
@@ -52,8 +56,14 @@ export class ExposureGuard extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    this.opsTopic = new sns.Topic(this, 'Ops', {
+      displayName: 'Exposure Guard operations',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
     for (const email of config.notificationEmails) {
       this.findingsTopic.addSubscription(new subscriptions.EmailSubscription(email));
+      this.opsTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
@@ -104,18 +114,28 @@ export class ExposureGuard extends Construct {
     });
     this.s3Rule.addTarget(this.ruleTarget(this.s3Function));
 
-    // EventBridge writes undeliverable events into the KMS-encrypted queue. Naming the rule ARNs
-    // here would be a dependency cycle (key → rule → function → role policy → key), so the
-    // grant is pinned to this account's rules in this region.
+    // EventBridge writes undeliverable events into the KMS-encrypted queue, CloudWatch publishes
+    // alarms to the encrypted ops topic. Naming the exact rule/alarm ARNs here would be a
+    // dependency cycle (key → rule → function → role policy → key), so each grant is pinned to
+    // this account's rules or alarms in this region.
+    this.allowServiceToUseKey('EventBridgeDeadLetters', 'events.amazonaws.com', `arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:rule/*`);
+    this.allowServiceToUseKey('CloudWatchAlarms', 'cloudwatch.amazonaws.com', `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*`);
+
+    this.operations = new Operations(this, 'Operations', {
+      opsTopic: this.opsTopic,
+      functions: [this.s3Function],
+      deadLetterQueue: this.deadLetterQueue,
+    });
+  }
+
+  private allowServiceToUseKey(sid: string, service: string, sourceArn: string): void {
+    const stack = Stack.of(this);
     this.key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'EventBridgeDeadLetters',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      sid,
+      principals: [new iam.ServicePrincipal(service)],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
       resources: ['*'],
-      conditions: {
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:rule/*` },
-      },
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': sourceArn } },
     }));
   }
 

@@ -126,7 +126,7 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
     'WHAT IS EXPOSED',
     `  ${resourceLabel(result)} in account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`,
     '',
-    ...open.map((f) => indent(findingBlock(f), '  ')),
+    ...open.flatMap((f, i) => [...(i > 0 ? [''] : []), indent(findingBlock(f), '  ')]),
     '',
     'WHO CHANGED IT',
     indent(whoDidIt(result), '  '),

@@ -116,8 +116,9 @@ test('all eight reads are issued, each once, with the bucket and the expected ow
   await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
   for (const command of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
     GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) {
-    expect(s3).toHaveReceivedCommandTimes(command, 1);
-    expect(s3).toHaveReceivedCommandWith(command, { Bucket: 'acme-site', ExpectedBucketOwner: '111122223333' });
+    const c = command as typeof GetBucketAclCommand;
+    expect(s3).toHaveReceivedCommandTimes(c, 1);
+    expect(s3).toHaveReceivedCommandWith(c, { Bucket: 'acme-site', ExpectedBucketOwner: '111122223333' });
   }
   expect(s3control).toHaveReceivedCommandWith(GetAccountPublicAccessBlockCommand, { AccountId: '111122223333' });
 });
@@ -172,7 +173,7 @@ test('AccessDenied on the policy read: INCOMPLETE for the policy, still notifies
 
 test('AccessDenied on every read: INCOMPLETE, nothing sent, never COMPLIANT', async () => {
   for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
-    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c).rejects(S3_ERRORS.accessDenied());
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c as typeof GetBucketAclCommand).rejects(S3_ERRORS.accessDenied());
   s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('AccessDenied', 403, 'Access Denied'));
   await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
   expect(sns).not.toHaveReceivedCommand(PublishCommand);
@@ -181,7 +182,7 @@ test('AccessDenied on every read: INCOMPLETE, nothing sent, never COMPLIANT', as
 
 test('the bucket deleted before evaluation: logged as gone, no finding, no message, no error', async () => {
   for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
-    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c).rejects(S3_ERRORS.noSuchBucket());
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c as typeof GetBucketAclCommand).rejects(S3_ERRORS.noSuchBucket());
   const outcomes = await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
   expect(outcomes).toEqual([{ kind: 'gone', reason: expect.stringMatching(/acme-site no longer exists/) }]);
   expect(sns).not.toHaveReceivedCommand(PublishCommand);

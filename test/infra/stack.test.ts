@@ -147,8 +147,11 @@ describe('topic, queue and key', () => {
         Effect: 'Deny', Action: 'sns:Publish', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       })]) },
     });
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com' });
+    // each address on the findings topic and on the ops topic (alarms about the guard itself)
+    template.resourceCountIs('AWS::SNS::Subscription', 4);
+    for (const topic of ['^GuardFindings', '^GuardOps']) {
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: { Ref: Match.stringLikeRegexp(topic) } });
+    }
   });
 
   test('no email subscription when none is configured', () => {
@@ -182,6 +185,39 @@ describe('topic, queue and key', () => {
         },
       }]) },
     });
+  });
+});
+
+describe('operations', () => {
+  const { template } = synth();
+
+  test('alarms on the dead-letter queue and on each function\'s errors notify the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^GuardS3EvaluatorFunction') } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
+  });
+
+  test('CloudWatch may use the key only for this account\'s alarms (the ops topic is encrypted)', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+      Sid: 'CloudWatchAlarms', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '111122223333' } }),
+    })]) } });
+  });
+
+  test('saved Logs Insights queries for auditors read the audit record', () => {
+    template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      Name: 'ExposureGuard/Open findings',
+      QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*status = "NON_COMPLIANT"'),
+      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }],
+    });
+    template.resourceCountIs('AWS::Logs::QueryDefinition', 4);
   });
 });
 

@@ -1,0 +1,135 @@
+/**
+ * `exposure-guard`: the evaluator and the event parser on the command line, same code as the
+ * Lambda functions. Exit codes: 0 evaluated, 1 findings at or above --fail-on, 2 bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { evaluateBucket } from '../lambda/core/s3-evaluator';
+import { isAtLeast, isSeverity } from '../lambda/core/severity';
+import { resolveSettings, type GuardSettings } from '../lambda/core/settings';
+import { bucketSnapshotProblem } from '../lambda/core/snapshot-validation';
+import { targets } from '../lambda/core/targets';
+import type { BucketSnapshot, EvaluationResult, Severity } from '../lambda/core/types';
+import { InputError } from './cli-errors';
+import { evaluateSecurityGroupInput } from './cli-security-group';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string;
+  readStdin(): string;
+}
+
+
+
+const USAGE = `usage:
+  exposure-guard evaluate bucket FILE|-          evaluate a BucketSnapshot
+  exposure-guard evaluate security-group FILE|-  evaluate a SecurityGroupSnapshot or describe-security-groups output
+  exposure-guard targets FILE|-                  what an EventBridge CloudTrail event makes the guard re-evaluate
+options:
+  --config FILE        the exposureGuard configuration object (same as cdk.json context)
+  --fail-on SEVERITY   exit 1 when a finding is at or above SEVERITY (LOW, MEDIUM, HIGH, CRITICAL)`;
+
+function readInput(file: string, io: CliIo): { label: string; value: unknown } {
+  const label = file === '-' ? 'stdin' : file;
+  let text: string;
+  try {
+    text = file === '-' ? io.readStdin() : io.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${label}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+  }
+  try {
+    return { label, value: JSON.parse(text) };
+  } catch (error) {
+    throw new InputError(`${label}: invalid JSON (${(error as Error).message})`);
+  }
+}
+
+function loadSettings(configFile: string | undefined, io: CliIo): GuardSettings {
+  if (!configFile) return resolveSettings();
+  const { label, value } = readInput(configFile, io);
+  // Loaded only when asked for: the full validator pulls in zod and aws-cdk-lib's enums.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseConfig, runtimeSettings } = require('../lib/config') as typeof import('../lib/config');
+  try {
+    return resolveSettings(runtimeSettings(parseConfig(value, 'config')));
+  } catch (error) {
+    throw new InputError(`${label}: ${(error as Error).message}`);
+  }
+}
+
+function evaluateBucketInput({ label, value }: { label: string; value: unknown }): EvaluationResult {
+  const problem = bucketSnapshotProblem(value);
+  if (problem) throw new InputError(`${label}: ${problem}`);
+  return evaluateBucket(value as BucketSnapshot);
+}
+
+function exitFor(result: EvaluationResult, failOn: Severity | undefined): number {
+  if (!failOn) return 0;
+  return result.findings.some((f) => isAtLeast(f.severity, failOn)) ? 1 : 0;
+}
+
+export function runCli(argv: string[], io: CliIo): number {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          config: { type: 'string' },
+          'fail-on': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (error) {
+      throw new InputError((error as Error).message, true);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const failOn = values['fail-on']?.toUpperCase();
+    if (failOn !== undefined && !isSeverity(failOn)) throw new InputError(`--fail-on: "${values['fail-on']}" is not a severity (LOW, MEDIUM, HIGH, CRITICAL)`);
+    const [command, ...rest] = positionals;
+
+    if (command === 'targets') {
+      const [file] = rest;
+      if (!file || rest.length > 1) throw new InputError('targets takes one FILE or -', true);
+      io.stdout(`${JSON.stringify(targets(readInput(file, io).value), null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'evaluate') {
+      const [kind, file] = rest;
+      if (!file || rest.length > 2) throw new InputError('evaluate takes a kind (bucket, security-group) and one FILE or -', true);
+      const settings = loadSettings(values.config, io);
+      let result: EvaluationResult;
+      if (kind === 'bucket') result = evaluateBucketInput(readInput(file, io));
+      else if (kind === 'security-group') result = evaluateSecurityGroupInput(readInput(file, io), settings);
+      else throw new InputError(`evaluate: unknown kind "${kind}" (bucket, security-group)`, true);
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      return exitFor(result, failOn);
+    }
+    throw new InputError(command ? `unknown command "${command}"` : 'no command given', true);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr(`exposure-guard: ${error.message}\n`);
+      if (error.showUsage) io.stderr(`${USAGE}\n`);
+      return 2;
+    }
+    io.stderr(`exposure-guard: internal error: ${(error as Error).message}\n`);
+    return 3;
+  }
+}
+
+/** Called by bin/exposure-guard.js. */
+export function main(): void {
+  process.exitCode = runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    readFile: (p) => readFileSync(p, 'utf8'),
+    readStdin: () => readFileSync(0, 'utf8'),
+  });
+}

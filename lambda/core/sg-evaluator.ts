@@ -1,0 +1,487 @@
+/**
+ * Evaluates a SecurityGroupSnapshot against the security-group checks of DESIGN.md.
+ *
+ * Each exposure is reported once, at its most severe check: the rules that open every port
+ * (SG_OPEN_ALL_TRAFFIC) are set aside before the remaining rules are judged port by port for
+ * high-risk ports, then for ports outside the allow-list. Severity is effective severity: a
+ * world-open group that no public interface uses is latent (MEDIUM), because the next attachment
+ * or public IP makes it live.
+ */
+import { parseCidr, type Cidr } from './cidr';
+import { securityGroupConsoleLink } from './fix-commands';
+import { buildResult } from './result';
+import { EC2_19_HIGH_RISK_PORTS, type GuardSettings } from './settings';
+import { severityRank } from './severity';
+import { coversDomain, isInternetCidr, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
+import { revokeRulesFix } from './sg-fix';
+import {
+  highRiskLabel, listForTitle, portRangeLabel, protocolLabel, rulePorts, serviceOf, spanLabel,
+} from './sg-labels';
+import { FULL_PORT_RANGE, flattenRules, hasPorts, portSpan, type Direction, type FlatRule, type SourceType } from './sg-rules';
+import type { CheckId, EvaluationResult, Finding, SecurityGroupSnapshot, Severity, SgAttachment } from './types';
+
+/** One offending rule, as remediation needs it: revoke by id, or by value when the id is unknown. */
+export interface SgEvidenceRule {
+  securityGroupRuleId?: string;
+  direction: Direction;
+  /** tcp, udp, icmp, icmpv6, -1, or the protocol number. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  /** The CIDR, prefix-list id or referenced group id. */
+  source: string;
+  sourceType: SourceType;
+  description?: string;
+  /** What the rule admits: `22`, `20-30`, `all`, `all types`. */
+  ports: string;
+  /** Why the source counts as the internet. */
+  internet?: string;
+  /** For a prefix list: the entries that make it the internet. */
+  prefixListEntries?: string[];
+}
+
+/** What the internet can reach: `{ protocol: 'tcp', ports: '22', service: 'SSH' }`. */
+export interface SgExposedPorts {
+  protocol: string;
+  ports: string;
+  service?: string;
+}
+
+export interface SgExposureState {
+  state: 'live' | 'latent' | 'unknown';
+  reason: string;
+  interfaces?: Array<{ networkInterfaceId: string; publicIp?: string; ipv6Addresses?: string[]; instanceId?: string; interfaceType?: string }>;
+}
+
+interface Context {
+  snapshot: SecurityGroupSnapshot;
+  settings: GuardSettings;
+  label: string;
+  findings: Finding[];
+  unknown: string[];
+  unknownReasons: Record<string, string>;
+}
+
+/** Ports (or ICMP types) of one protocol attributed to a check, and the rules that open them. */
+interface Opening {
+  protocol: string;
+  span: Span;
+  open: OpenSpan;
+}
+
+const ICMP_TYPES: Span = { lo: 0, hi: 255 };
+/** Port 0 is reserved and unusable, so 1-65535 is every port: it must not slip past the all-traffic check. */
+const EVERY_USABLE_PORT: Span = { lo: 1, hi: FULL_PORT_RANGE.hi };
+const ONE_POINT: Span = { lo: 0, hi: 0 };
+
+function markUnknown(ctx: Context, field: string, reason?: string): void {
+  if (!ctx.unknown.includes(field)) ctx.unknown.push(field);
+  const r = ctx.snapshot.unreadable?.[field] ?? reason;
+  if (r && !ctx.unknownReasons[field]) ctx.unknownReasons[field] = r;
+}
+
+function validPorts(ports: readonly number[] | undefined): Set<number> {
+  return new Set((ports ?? []).filter((p) => Number.isInteger(p) && p >= 0 && p <= 65535));
+}
+
+/* ---- sources ---- */
+
+function prefixListEntries(ctx: Context, id: string): Cidr[] | undefined {
+  const lists = ctx.snapshot.prefixLists;
+  const entries = lists && Object.prototype.hasOwnProperty.call(lists, id) ? lists[id] : undefined;
+  const field = `prefixList:${id}`;
+  if (!Array.isArray(entries)) {
+    markUnknown(ctx, field, 'prefix list not resolved: its entries decide whether the rule is open to the internet');
+    return undefined;
+  }
+  const parsed = entries.map((e) => (typeof e === 'string' ? parseCidr(e) : undefined));
+  const bad = entries.filter((_, i) => parsed[i] === undefined);
+  if (bad.length > 0) markUnknown(ctx, field, `prefix list entries that are not CIDRs: ${bad.map(String).join(', ')}`);
+  return parsed.filter((c): c is Cidr => c !== undefined);
+}
+
+/**
+ * Ingress rules whose source is addresses. A group reference admits the members of that group,
+ * never the internet, so it is not a candidate at all.
+ */
+function candidatesOf(ctx: Context, rules: readonly FlatRule[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const rule of rules) {
+    if (rule.direction !== 'ingress' || rule.sourceType === 'security-group') continue;
+    let cidrs: Cidr[] | undefined;
+    if (rule.sourceType === 'prefix-list') cidrs = prefixListEntries(ctx, rule.source);
+    else {
+      const c = parseCidr(rule.source);
+      if (!c) markUnknown(ctx, `cidr:${rule.source}`, 'not a valid CIDR: the rule could not be judged');
+      cidrs = c ? [c] : undefined;
+    }
+    if (!cidrs) continue;
+    if (rule.protocol === undefined) {
+      markUnknown(ctx, `ipProtocol:${rule.source}`, 'a rule from this source has no readable IpProtocol');
+      continue;
+    }
+    out.push({ rule, cidrs, internet: cidrs.filter(isInternetCidr) });
+  }
+  return out;
+}
+
+/* ---- port spaces ---- */
+
+function domainOf(protocol: string): Span {
+  if (hasPorts(protocol)) return FULL_PORT_RANGE;
+  return protocol === 'icmp' || protocol === 'icmpv6' ? ICMP_TYPES : ONE_POINT;
+}
+
+/** Where a rule sits in a protocol's space: -1 fills every protocol's space; ICMP by type. */
+function spanIn(rule: FlatRule, protocol: string): Span {
+  if (rule.protocol === '-1') return domainOf(protocol);
+  if (hasPorts(protocol)) return portSpan(rule);
+  if (protocol === 'icmp' || protocol === 'icmpv6') {
+    const type = rule.fromPort;
+    return type === undefined || type < 0 || type > 255 ? ICMP_TYPES : { lo: type, hi: type };
+  }
+  return ONE_POINT;
+}
+
+function openingsOf(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
+  const members = candidates
+    .filter((c) => c.rule.protocol === protocol || c.rule.protocol === '-1')
+    .map((c) => ({ candidate: c, span: spanIn(c.rule, protocol) }));
+  return openSpans(members, domainOf(protocol));
+}
+
+function isFullSpan(rule: FlatRule): boolean {
+  if (rule.protocol === '-1') return true;
+  const s = portSpan(rule);
+  return hasPorts(rule.protocol) && s.lo <= EVERY_USABLE_PORT.lo && s.hi === EVERY_USABLE_PORT.hi;
+}
+
+function onlyAllowedPorts(rule: FlatRule, allowed: ReadonlySet<number>): boolean {
+  const s = portSpan(rule);
+  if (!hasPorts(rule.protocol) || s.hi - s.lo + 1 > allowed.size) return false;
+  for (let p = s.lo; p <= s.hi; p++) if (!allowed.has(p)) return false;
+  return true;
+}
+
+/* ---- reachability ---- */
+
+function isPublic(n: SgAttachment): boolean {
+  return (typeof n.PublicIp === 'string' && n.PublicIp !== '')
+    || (Array.isArray(n.Ipv6Addresses) && n.Ipv6Addresses.some((a) => typeof a === 'string' && a !== ''));
+}
+
+function describeInterface(n: SgAttachment): NonNullable<SgExposureState['interfaces']>[number] {
+  return {
+    networkInterfaceId: n.NetworkInterfaceId,
+    ...(n.PublicIp ? { publicIp: n.PublicIp } : {}),
+    ...(Array.isArray(n.Ipv6Addresses) && n.Ipv6Addresses.length > 0 ? { ipv6Addresses: n.Ipv6Addresses } : {}),
+    ...(n.InstanceId ? { instanceId: n.InstanceId } : {}),
+    ...(n.InterfaceType ? { interfaceType: n.InterfaceType } : {}),
+  };
+}
+
+function reachOf(snapshot: SecurityGroupSnapshot): SgExposureState & { titleNote?: string } {
+  const nis = snapshot.networkInterfaces;
+  if (!Array.isArray(nis)) {
+    return { state: 'unknown', reason: 'attachment was not read (network interfaces using the group): reported at full severity' };
+  }
+  const attached = nis.filter((n): n is SgAttachment => typeof n === 'object' && n !== null && typeof n.NetworkInterfaceId === 'string');
+  if (attached.length === 0) {
+    return { state: 'latent', reason: 'attached to no network interface: the next attachment makes it live', titleNote: 'not attached' };
+  }
+  const exposed = attached.filter(isPublic);
+  if (exposed.length > 0) {
+    return {
+      state: 'live',
+      reason: `${exposed.length} of ${attached.length} network interface(s) using the group have a public IPv4 or IPv6 address`,
+      interfaces: exposed.map(describeInterface),
+    };
+  }
+  // Not "safe": an internet-facing NLB keeps client source IPs, so this rule is what lets the
+  // internet through it to these private interfaces; and a public IP can be associated any time.
+  return {
+    state: 'latent',
+    reason: `attached to ${attached.length} network interface(s), none with a public IPv4 or IPv6 address: not directly reachable from the internet today. `
+      + 'Check what fronts them: through an internet-facing Network Load Balancer (client IPs preserved) this rule does admit the internet, '
+      + 'and associating a public or Elastic IP makes it live at once',
+    interfaces: attached.map(describeInterface),
+    titleNote: 'no public address',
+  };
+}
+
+/* ---- evidence and findings ---- */
+
+function evidenceRule(rule: FlatRule, internet?: string, entries?: Cidr[]): SgEvidenceRule {
+  return {
+    ...(rule.securityGroupRuleId ? { securityGroupRuleId: rule.securityGroupRuleId } : {}),
+    direction: rule.direction,
+    protocol: rule.protocol ?? 'unknown',
+    ...(rule.fromPort !== undefined ? { fromPort: rule.fromPort } : {}),
+    ...(rule.toPort !== undefined ? { toPort: rule.toPort } : {}),
+    source: rule.source,
+    sourceType: rule.sourceType,
+    ...(rule.description ? { description: rule.description } : {}),
+    ports: rulePorts(rule),
+    ...(internet ? { internet } : {}),
+    ...(rule.sourceType === 'prefix-list' && entries ? { prefixListEntries: entries.map((c) => c.text) } : {}),
+  };
+}
+
+/** The rules behind a set of openings, each once, in rule order, with the first reason found. */
+function namedRules(openings: readonly Opening[]): Map<Candidate, string> {
+  const named = new Map<Candidate, string>();
+  for (const o of openings) for (const [c, why] of o.open.rules) if (!named.has(c)) named.set(c, why);
+  return named;
+}
+
+function familiesOf(openings: readonly Opening[]): string[] {
+  const f = new Set<4 | 6>();
+  for (const o of openings) for (const v of o.open.families) f.add(v);
+  return [...f].sort().map((v) => `IPv${v}`);
+}
+
+function exposedPorts(openings: readonly Opening[]): SgExposedPorts[] {
+  const seen = new Set<string>();
+  const out: SgExposedPorts[] = [];
+  for (const o of openings) {
+    const ports = spanLabel(o.protocol, o.span);
+    const key = `${o.protocol}/${ports}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const service = hasPorts(o.protocol) && o.span.lo === o.span.hi ? serviceOf(o.span.lo) : undefined;
+    out.push({ protocol: o.protocol, ports, ...(service ? { service } : {}) });
+  }
+  return out;
+}
+
+function byControlNumber(a: string, b: string): number {
+  return Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, ''));
+}
+
+interface ExposureSpec {
+  checkId: CheckId;
+  severity: Severity;
+  what: string;
+  openings: Opening[];
+  controls: string[];
+  extra?: Record<string, unknown>;
+}
+
+function pushExposure(ctx: Context, spec: ExposureSpec): void {
+  const { snapshot } = ctx;
+  const reach = reachOf(snapshot);
+  const latent = reach.state === 'latent';
+  const severity: Severity = latent && severityRank(spec.severity) > severityRank('MEDIUM') ? 'MEDIUM' : spec.severity;
+  if (reach.state === 'unknown') markUnknown(ctx, 'networkInterfaces', 'not read: findings keep full severity, as if a public interface used the group');
+  const named = namedRules(spec.openings);
+  const rules = [...named.keys()];
+  const { titleNote, ...exposure } = reach;
+  ctx.findings.push({
+    checkId: spec.checkId,
+    severity,
+    title: `Security group ${ctx.label} allows ${spec.what} from the internet${latent ? ` (latent: ${titleNote})` : ''}`,
+    evidence: {
+      groupId: snapshot.GroupId,
+      ...(snapshot.GroupName !== undefined ? { groupName: snapshot.GroupName } : {}),
+      ...(snapshot.VpcId !== undefined ? { vpcId: snapshot.VpcId } : {}),
+      exposedPorts: exposedPorts(spec.openings),
+      ipFamilies: familiesOf(spec.openings),
+      rules: rules.map((c) => evidenceRule(c.rule, named.get(c), c.internet.length > 0 ? c.internet : c.cidrs)),
+      exposure,
+      effectiveSeverity: severity,
+      severityIfLive: spec.severity,
+      ...(rules.some((c) => !c.rule.securityGroupRuleId)
+        ? { ruleIds: 'SecurityGroupRuleId unknown for some rules (DescribeSecurityGroupRules not read, or no entry matched): the fix revokes those by --ip-permissions, which removes only that one source' }
+        : {}),
+      consoleLink: securityGroupConsoleLink(snapshot.GroupId, snapshot.region),
+      ...spec.extra,
+    },
+    controls: [...new Set(spec.controls)].sort(byControlNumber),
+    fix: revokeRulesFix(snapshot.GroupId, rules.map((c) => c.rule), snapshot.region),
+    latent,
+  });
+}
+
+/**
+ * Rules that open every port of TCP or UDP, collected until what is left no longer does: the
+ * full-range rules (-1, 0-65535) when there are any, else the partial ranges that together fill
+ * the space, minus rules confined to allowed ports (remediation must never take those).
+ */
+function allTrafficCulprits(ctx: Context, candidates: readonly Candidate[]): { culprits: Set<Candidate>; openings: Opening[] } {
+  const culprits = new Set<Candidate>();
+  const openings: Opening[] = [];
+  for (let round = 0; round < candidates.length; round++) {
+    const rest = candidates.filter((c) => !culprits.has(c));
+    const found: Candidate[] = [];
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const spans = openingsOf(rest, protocol);
+      if (!coversDomain(spans, EVERY_USABLE_PORT)) continue;
+      const allowed = validPorts(protocol === 'tcp' ? ctx.settings.allowedPublicPorts : ctx.settings.allowedPublicUdpPorts);
+      const named = [...new Set(spans.flatMap((s) => [...s.rules.keys()]))];
+      const full = named.filter((c) => isFullSpan(c.rule));
+      const picked = full.length > 0 ? full : named.filter((c) => !onlyAllowedPorts(c.rule, allowed));
+      found.push(...picked);
+      for (const s of spans) {
+        const rules = new Map([...s.rules].filter(([c]) => picked.includes(c)));
+        if (rules.size > 0) openings.push({ protocol, span: s, open: { ...s, rules } });
+      }
+    }
+    if (found.length === 0) break;
+    for (const c of found) culprits.add(c);
+  }
+  return { culprits, openings };
+}
+
+function checkAllTraffic(ctx: Context, openings: Opening[]): void {
+  if (openings.length === 0) return;
+  const rules = [...namedRules(openings).keys()];
+  const protocols = [...new Set(openings.map((o) => o.protocol))];
+  const what = rules.some((c) => c.rule.protocol === '-1')
+    ? 'all traffic'
+    : `all ${protocols.map((p) => p.toUpperCase()).join(' and ')} ports`;
+  const families = familiesOf(openings);
+  pushExposure(ctx, {
+    checkId: 'SG_OPEN_ALL_TRAFFIC',
+    severity: 'CRITICAL',
+    what,
+    openings: openings.map((o) => ({ ...o, span: FULL_PORT_RANGE })),
+    controls: ['EC2.19', ...(families.includes('IPv4') ? ['EC2.53'] : []), ...(families.includes('IPv6') ? ['EC2.54'] : [])],
+  });
+}
+
+function checkPorts(ctx: Context, candidates: readonly Candidate[]): void {
+  const risky = validPorts(ctx.settings.highRiskPorts);
+  const highRisk: Opening[] = [];
+  const unauthorized: Opening[] = [];
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const allowed = validPorts(protocol === 'tcp' ? ctx.settings.allowedPublicPorts : ctx.settings.allowedPublicUdpPorts);
+    const notReported = new Set([...risky, ...allowed]);
+    const riskyInOrder = [...risky].sort((a, b) => a - b);
+    for (const open of openingsOf(candidates, protocol)) {
+      for (const p of riskyInOrder) {
+        if (p >= open.lo && p <= open.hi) highRisk.push({ protocol, span: { lo: p, hi: p }, open });
+      }
+      for (const span of subtractPorts(open, notReported)) unauthorized.push({ protocol, span, open });
+    }
+  }
+  if (highRisk.length > 0) pushHighRisk(ctx, highRisk);
+  if (unauthorized.length > 0) {
+    pushExposure(ctx, {
+      checkId: 'SG_OPEN_UNAUTHORIZED_PORT',
+      severity: 'HIGH',
+      what: listForTitle(unauthorized.map((o) => portRangeLabel(o.protocol, o.span)), 'port ranges'),
+      openings: unauthorized,
+      controls: ['EC2.18'],
+      extra: {
+        allowedPublicPorts: [...validPorts(ctx.settings.allowedPublicPorts)],
+        allowedPublicUdpPorts: [...validPorts(ctx.settings.allowedPublicUdpPorts)],
+      },
+    });
+  }
+}
+
+function pushHighRisk(ctx: Context, openings: Opening[]): void {
+  const ports = new Set(openings.map((o) => o.span.lo));
+  const admin = openings.filter((o) => o.span.lo === 22 || o.span.lo === 3389);
+  const adminFamilies = familiesOf(admin);
+  const allowedToo = [...validPorts(ctx.settings.allowedPublicPorts)].filter((p) => openings.some((o) => o.protocol === 'tcp' && o.span.lo === p));
+  pushExposure(ctx, {
+    checkId: 'SG_OPEN_HIGH_RISK_PORT',
+    severity: 'CRITICAL',
+    what: listForTitle(openings.map((o) => highRiskLabel(o.protocol, o.span.lo)), 'high-risk ports'),
+    openings,
+    controls: [
+      ...(ports.has(22) ? ['EC2.13'] : []),
+      ...(ports.has(3389) ? ['EC2.14'] : []),
+      // EC2.19 mirrors its fixed list only; a custom high-risk port outside it is what EC2.18 fails on.
+      ...([...ports].some((p) => EC2_19_HIGH_RISK_PORTS.includes(p)) ? ['EC2.19'] : []),
+      ...([...ports].some((p) => !EC2_19_HIGH_RISK_PORTS.includes(p)) ? ['EC2.18'] : []),
+      ...(adminFamilies.includes('IPv4') ? ['EC2.53'] : []),
+      ...(adminFamilies.includes('IPv6') ? ['EC2.54'] : []),
+    ],
+    extra: allowedToo.length > 0
+      ? { note: `port(s) ${allowedToo.join(', ')} are in allowedPublicPorts and in highRiskPorts: highRiskPorts wins; remove them from highRiskPorts to accept the exposure` }
+      : undefined,
+  });
+}
+
+/** ICMP, GRE, ESP…: no port to authorize, little to attack, but the internet reaches it: LOW, not silence. */
+function checkOtherProtocols(ctx: Context, candidates: readonly Candidate[]): void {
+  const protocols = [...new Set(candidates.map((c) => c.rule.protocol))]
+    .filter((p): p is string => p !== undefined && p !== '-1' && !hasPorts(p));
+  const openings: Opening[] = [];
+  for (const protocol of protocols) {
+    for (const open of openingsOf(candidates, protocol)) {
+      if ([...open.rules.keys()].some((c) => c.rule.protocol === protocol)) openings.push({ protocol, span: open, open });
+    }
+  }
+  if (openings.length === 0) return;
+  pushExposure(ctx, {
+    checkId: 'SG_OPEN_UNAUTHORIZED_PORT',
+    severity: 'LOW',
+    what: listForTitle(openings.map((o) => protocolLabel(o.protocol)), 'protocols'),
+    openings,
+    controls: ['EC2.18'],
+    extra: { protocols: [...new Set(openings.map((o) => protocolLabel(o.protocol)))] },
+  });
+}
+
+function checkExposure(ctx: Context, rules: readonly FlatRule[], ingressRead: boolean): void {
+  if (!ingressRead) markUnknown(ctx, 'IpPermissions', 'inbound rules were not read');
+  const candidates = candidatesOf(ctx, rules);
+  const { culprits, openings } = allTrafficCulprits(ctx, candidates);
+  checkAllTraffic(ctx, openings);
+  const rest = candidates.filter((c) => !culprits.has(c));
+  checkPorts(ctx, rest);
+  checkOtherProtocols(ctx, rest);
+}
+
+/** EC2.2: a VPC's default group should carry no rule at all, including its own self-reference. */
+function checkDefaultGroup(ctx: Context, rules: readonly FlatRule[], read: Record<Direction, boolean>): void {
+  const { snapshot } = ctx;
+  if (snapshot.GroupName === undefined) {
+    markUnknown(ctx, 'GroupName', 'without the group name a VPC default group cannot be told apart');
+    return;
+  }
+  if (snapshot.GroupName !== 'default') return;
+  if (!read.egress) markUnknown(ctx, 'IpPermissionsEgress', 'outbound rules were not read');
+  if (rules.length === 0) return;
+  const inbound = rules.filter((r) => r.direction === 'ingress').length;
+  const outbound = rules.length - inbound;
+  ctx.findings.push({
+    checkId: 'SG_DEFAULT_HAS_RULES',
+    severity: 'MEDIUM',
+    title: `Default security group ${snapshot.GroupId}${snapshot.VpcId ? ` of ${snapshot.VpcId}` : ''} has rules (${inbound} inbound, ${outbound} outbound)`,
+    evidence: {
+      groupId: snapshot.GroupId,
+      groupName: snapshot.GroupName,
+      ...(snapshot.VpcId !== undefined ? { vpcId: snapshot.VpcId } : {}),
+      rules: rules.map((r) => evidenceRule(r)),
+      reason: 'a VPC default security group should have no rules: resources launched without a group get it silently',
+      consoleLink: securityGroupConsoleLink(snapshot.GroupId, snapshot.region),
+    },
+    controls: ['EC2.2'],
+    fix: revokeRulesFix(snapshot.GroupId, rules, snapshot.region),
+    latent: false,
+  });
+}
+
+export function evaluateSecurityGroup(snapshot: SecurityGroupSnapshot, settings: GuardSettings): EvaluationResult {
+  const ctx: Context = {
+    snapshot,
+    settings,
+    label: snapshot.GroupName ? `${snapshot.GroupId} (${snapshot.GroupName})` : snapshot.GroupId,
+    findings: [],
+    unknown: [],
+    unknownReasons: {},
+  };
+  const { rules, read } = flattenRules(snapshot);
+  checkExposure(ctx, rules, read.ingress);
+  checkDefaultGroup(ctx, rules, read);
+  return buildResult(
+    { type: 'security-group', id: snapshot.GroupId, account: snapshot.account, region: snapshot.region },
+    ctx.findings,
+    ctx.unknown,
+    ctx.unknownReasons,
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Revoke commands for individual security-group rules. By rule id when it is known; otherwise by
+ * value (`--ip-permissions`), which also removes exactly one source: AWS matches the protocol,
+ * ports and the one CIDR / prefix list / group given, and leaves the other sources of the same
+ * permission in place.
+ */
+import { parseCidr } from './cidr';
+import { revokeEgressCommand, revokeIngressCommand, shellQuote } from './fix-commands';
+import type { Direction, FlatRule } from './sg-rules';
+
+function sourceOf(rule: FlatRule): Record<string, unknown> {
+  switch (rule.sourceType) {
+    case 'cidr':
+      return parseCidr(rule.source)?.version === 6
+        ? { Ipv6Ranges: [{ CidrIpv6: rule.source }] }
+        : { IpRanges: [{ CidrIp: rule.source }] };
+    case 'prefix-list':
+      return { PrefixListIds: [{ PrefixListId: rule.source }] };
+    case 'security-group':
+      return { UserIdGroupPairs: [{ GroupId: rule.source, ...(rule.sourceUserId ? { UserId: rule.sourceUserId } : {}) }] };
+  }
+}
+
+/** The IpPermission that names this one rule; -1 takes no ports (AWS ignores them anyway). */
+export function ipPermissionOf(rule: FlatRule): Record<string, unknown> {
+  const protocol = rule.protocol ?? '-1';
+  const ports = protocol === '-1' ? {} : {
+    ...(rule.fromPort !== undefined ? { FromPort: rule.fromPort } : {}),
+    ...(rule.toPort !== undefined ? { ToPort: rule.toPort } : {}),
+  };
+  return { IpProtocol: protocol, ...ports, ...sourceOf(rule) };
+}
+
+function byValueCommand(direction: Direction, groupId: string, rules: FlatRule[], region?: string): string {
+  const verb = direction === 'ingress' ? 'revoke-security-group-ingress' : 'revoke-security-group-egress';
+  const r = region ? ` --region ${shellQuote(region)}` : '';
+  return `aws ec2 ${verb} --group-id ${shellQuote(groupId)} --ip-permissions ${shellQuote(JSON.stringify(rules.map(ipPermissionOf)))}${r}`;
+}
+
+/** One command per direction and form: by id for rules whose sgr- id is known, by value for the rest. */
+export function revokeRulesFix(groupId: string, rules: readonly FlatRule[], region?: string): string {
+  const commands: string[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const mine = rules.filter((r) => r.direction === direction);
+    const ids = mine.map((r) => r.securityGroupRuleId).filter((id): id is string => id !== undefined);
+    const unnamed = mine.filter((r) => r.securityGroupRuleId === undefined);
+    if (ids.length > 0) {
+      commands.push(direction === 'ingress' ? revokeIngressCommand(groupId, ids, region) : revokeEgressCommand(groupId, ids, region));
+    }
+    if (unnamed.length > 0) commands.push(byValueCommand(direction, groupId, unnamed, region));
+  }
+  return commands.join('\n');
+}

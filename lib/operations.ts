@@ -1,0 +1,76 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { GuardFunction } from './guard-function';
+
+export interface OperationsProps {
+  /** Where alarms go (the operators of the guard, not the responders to findings). */
+  readonly opsTopic: sns.ITopic;
+  readonly functions: GuardFunction[];
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * Watching the watcher: alarms when events are lost or a function fails, and the saved Logs
+ * Insights queries auditors start from. The queries read the audit record schema (schemaVersion 1).
+ */
+export class Operations extends Construct {
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    const action = new actions.SnsAction(props.opsTopic);
+
+    const dlq = new cloudwatch.Alarm(this, 'DeadLetters', {
+      alarmDescription: 'Exposure Guard: an event or invocation reached the dead-letter queue, so a change went unevaluated. Redrive after fixing the cause.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms.push(dlq);
+
+    for (const fn of props.functions) {
+      this.alarms.push(new cloudwatch.Alarm(fn, 'Errors', {
+        alarmDescription: `Exposure Guard: ${fn.node.id} failed; Lambda retries, then the dead-letter queue keeps the event.`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
+    for (const alarm of this.alarms) alarm.addAlarmAction(action);
+
+    const logGroups = props.functions.map((f) => f.logGroup);
+    const queries: [string, logs.QueryString][] = [
+      ['Open findings', new logs.QueryString({
+        fields: ['@timestamp', 'resource.type', 'resource.id', 'resource.account', 'findings.0.checkId', 'findings.0.severity', 'trigger.actor'],
+        filterStatements: ['message = "evaluation"', 'status = "NON_COMPLIANT"'],
+        sort: '@timestamp desc',
+      })],
+      ['Who changed what', new logs.QueryString({
+        filterStatements: ['message = "evaluation"'],
+        stats: 'count(*) as changes, latest(status) as lastStatus by trigger.actor, trigger.eventName, resource.id',
+      })],
+      ['Incomplete evaluations (could not read)', new logs.QueryString({
+        fields: ['@timestamp', 'resource.id', 'unknown.0', 'unknown.1'],
+        filterStatements: ['message = "evaluation"', 'status = "INCOMPLETE"'],
+        sort: '@timestamp desc',
+      })],
+      ['Skipped events', new logs.QueryString({
+        fields: ['@timestamp', 'reason', 'trigger.eventName', 'trigger.eventId'],
+        filterStatements: ['message = "event skipped"'],
+        sort: '@timestamp desc',
+      })],
+    ];
+    queries.forEach(([name, queryString], i) => {
+      new logs.QueryDefinition(this, `Query${i}`, { queryDefinitionName: `ExposureGuard/${name}`, queryString, logGroups });
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The CLI contract of DESIGN.md: result JSON, targets, exit codes 0/1/2, one-line errors.
+ * Most cases run in-process; one spawns the installed bin as a user would.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, type CliIo } from '../../bin/cli';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+function run(argv: string[], stdin = '', files: Record<string, string> = {}) {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (t) => { out += t; },
+    stderr: (t) => { err += t; },
+    readFile: (p) => {
+      if (p in files) return files[p]!;
+      return readFileSync(p, 'utf8');
+    },
+    readStdin: () => stdin,
+  };
+  const code = runCli(argv, io);
+  let json: unknown;
+  try { json = JSON.parse(out); } catch { json = undefined; }
+  return { code, out, err, json: json as Record<string, unknown> & { findings?: { checkId: string; severity: string }[] } };
+}
+
+const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+const publicBucket = JSON.stringify({
+  name: 'acme-site', account: '111122223333', region: 'eu-west-1',
+  policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-site/*' }] },
+  acl: { Grants: [] }, publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF, objectOwnership: 'BucketOwnerEnforced', logging: true,
+});
+
+describe('evaluate bucket', () => {
+  test('prints the evaluation result for a snapshot on stdin, exit 0 whatever the findings', () => {
+    const r = run(['evaluate', 'bucket', '-'], publicBucket);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ resource: { type: 's3-bucket', id: 'acme-site' }, status: 'NON_COMPLIANT' });
+    expect(r.json.findings?.[0]).toMatchObject({ checkId: 'S3_POLICY_PUBLIC', severity: 'CRITICAL' });
+  });
+
+  test('reads a file', () => {
+    const r = run(['evaluate', 'bucket', 'b.json'], '', { 'b.json': publicBucket });
+    expect(r.json.status).toBe('NON_COMPLIANT');
+  });
+
+  test.each([
+    ['CRITICAL', 1], ['HIGH', 1], ['critical', 1],
+  ])('--fail-on %s with a CRITICAL finding → exit %i', (sev, code) => {
+    expect(run(['evaluate', 'bucket', '-', '--fail-on', sev], publicBucket).code).toBe(code);
+  });
+
+  test('--fail-on CRITICAL with only MEDIUM findings → exit 0', () => {
+    const s = JSON.parse(publicBucket);
+    s.policy = null;
+    expect(run(['evaluate', 'bucket', '-', '--fail-on', 'CRITICAL'], JSON.stringify(s)).code).toBe(0);
+  });
+});
+
+describe('bad input: exit 2 with one line naming the file and the problem', () => {
+  test.each([
+    [['evaluate', 'bucket', '-'], '{oops', /^exposure-guard: stdin: invalid JSON/],
+    [['evaluate', 'bucket', 'no/such/file.json'], '', /^exposure-guard: no\/such\/file\.json: no such file$/],
+    [['evaluate', 'bucket', '-'], '[]', /^exposure-guard: stdin: a bucket snapshot must be a JSON object$/],
+    [['evaluate', 'bucket', '-'], '{"policy":null}', /^exposure-guard: stdin: name: must be the bucket name/],
+    [['evaluate', 'bucket', '-'], '{"name":"b","logging":"yes"}', /^exposure-guard: stdin: logging: must be true or false$/],
+    [['evaluate', 'bucket', '-'], '{"name":"b","acl":{"Grants":{}}}', /^exposure-guard: stdin: acl: Grants must be an array$/],
+    [['evaluate', 'bucket', '-'], '{"name":"b","policy":"{not json"}', /^exposure-guard: stdin: policy: policy is not valid JSON/],
+    [['evaluate', 'bucket', '-'], '{"name":"b","publicAccessBlock":{"BlockPublicAcls":"true"}}', /^exposure-guard: stdin: publicAccessBlock: BlockPublicAcls must be true or false$/],
+    [['targets', '-'], 'nope', /^exposure-guard: stdin: invalid JSON/],
+    [['evaluate', 'bucket', '-', '--fail-on', 'LOUD'], publicBucket, /^exposure-guard: --fail-on: "LOUD" is not a severity/],
+  ])('%j', (argv, stdin, message) => {
+    const r = run(argv, stdin);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err.trim()).toMatch(message);
+  });
+
+  test('usage errors exit 2 and show the usage', () => {
+    for (const argv of [[], ['frobnicate'], ['evaluate', 'bucket'], ['evaluate', 'queue', '-'], ['targets', 'a', 'b'], ['--nope']]) {
+      const r = run(argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^exposure-guard: /);
+      expect(r.err).toContain('usage:');
+    }
+  });
+
+  test('--config with an unknown key names the file and the key', () => {
+    const r = run(['evaluate', 'bucket', '-', '--config', 'c.json'], publicBucket, { 'c.json': '{"allowedPorts":[443]}' });
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(/^exposure-guard: c\.json: config\.allowedPorts: unknown key/);
+  });
+});
+
+describe('targets', () => {
+  test('an S3 event → its bucket, skipped null', () => {
+    const r = run(['targets', join(FIXTURES, 'cloudtrail', 's3-put-bucket-acl-single-grant.json')]);
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual({ targets: [{ type: 's3-bucket', name: 'acme-logs', account: '111122223333', region: 'eu-west-1' }], skipped: null });
+  });
+
+  test('a failed call → no targets and the reason, exit 0', () => {
+    const r = run(['targets', join(FIXTURES, 'cloudtrail', 's3-put-bucket-acl-access-denied.json')]);
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual({ targets: [], skipped: 'PutBucketAcl failed (AccessDenied): nothing changed' });
+  });
+
+  test('JSON that is not an event → no targets, a reason, exit 0 (it parsed; it just names nothing)', () => {
+    expect(run(['targets', '-'], '{"hello":1}').json).toEqual({ targets: [], skipped: 'event has no detail object' });
+  });
+});
+
+test('the installed bin works as a user runs it (spawned, stdin, exit codes)', () => {
+  const bin = join(ROOT, 'bin', 'exposure-guard.js');
+  const ok = spawnSync(process.execPath, [bin, 'evaluate', 'bucket', '-', '--fail-on', 'HIGH'], { input: publicBucket, encoding: 'utf8' });
+  expect(ok.status).toBe(1);
+  expect(JSON.parse(ok.stdout).findings[0].checkId).toBe('S3_POLICY_PUBLIC');
+  const bad = spawnSync(process.execPath, [bin, 'evaluate', 'bucket', '-'], { input: '{oops', encoding: 'utf8' });
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).not.toMatch(/^\s+at /m);
+});
