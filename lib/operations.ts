@@ -56,7 +56,7 @@ export class Operations extends Construct {
       })],
       ['Who changed what', new logs.QueryString({
         filterStatements: ['message = "evaluation"'],
-        stats: 'count(*) as changes, latest(status) as lastStatus by trigger.actor, trigger.eventName, resource.id',
+        statsStatements: ['count(*) as changes, latest(status) as lastStatus by trigger.actor, trigger.eventName, resource.id'],
       })],
       ['Incomplete evaluations (could not read)', new logs.QueryString({
         fields: ['@timestamp', 'resource.id', 'unknown.0', 'unknown.1'],
