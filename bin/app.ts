@@ -18,7 +18,8 @@ try {
 const stack = new ExposureGuardStack(app, 'ExposureGuard', {
   config,
   description: 'Exposure Guard: catches and closes public S3 buckets and world-open security groups',
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  // Environment-agnostic: account and region resolve at deploy time, so one template serves every
+  // account and region (and a StackSet later).
 });
 acknowledgeNagFindings(stack);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -7,3 +7,10 @@ export const S3_RULE_EVENT_NAMES = [
   'DeleteBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
   'PutBucketWebsite', 'PutBucketLogging', 'PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock',
 ];
+
+export const EC2_RULE_EVENT_NAMES = [
+  'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress',
+  'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'CreateSecurityGroup',
+  // attachments: a latent world-open group becomes live when an interface with a public IP uses it
+  'ModifyNetworkInterfaceAttribute', 'RunInstances', 'CreateNetworkInterface',
+];

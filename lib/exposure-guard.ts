@@ -9,7 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { runtimeSettings, type ExposureGuardConfig } from './config';
-import { S3_RULE_EVENT_NAMES } from './event-names';
+import { EC2_RULE_EVENT_NAMES, S3_RULE_EVENT_NAMES } from './event-names';
 import { GuardFunction } from './guard-function';
 import { grantPublishEncrypted } from './kms-grants';
 import { Operations } from './operations';
@@ -27,6 +27,9 @@ export const S3_READ_ACTIONS = [
   's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite',
 ];
 
+/** The exact reads the security-group reader makes. */
+export const SG_DESCRIBE_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'];
+
 /**
  * Exposure Guard in one construct: EventBridge rules for the API calls that can expose data,
  * the functions that re-evaluate what they touched, the findings topic, and the dead-letter queue.
@@ -40,6 +43,8 @@ export class ExposureGuard extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   public readonly s3Function: GuardFunction;
   public readonly s3Rule: events.Rule;
+  public readonly securityGroupFunction: GuardFunction;
+  public readonly securityGroupRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: ExposureGuardProps) {
     super(scope, id);
@@ -77,42 +82,56 @@ export class ExposureGuard extends Construct {
       TOPIC_ARN: this.findingsTopic.topicArn,
       GUARD_SETTINGS: JSON.stringify(runtimeSettings(config)),
     };
+    const evaluator = (id: string, handler: string, description: string, statements: iam.PolicyStatement[]) => {
+      const fn = new GuardFunction(this, id, {
+        entry: path.join(HANDLERS, handler),
+        description,
+        environment,
+        logRetention: config.logRetentionDays,
+        deadLetterQueue: this.deadLetterQueue,
+        deadLetterKey: this.key,
+      });
+      grantPublishEncrypted(this.findingsTopic, this.key, fn.role);
+      for (const statement of statements) fn.role.addToPrincipalPolicy(statement);
+      return fn;
+    };
 
-    this.s3Function = new GuardFunction(this, 'S3Evaluator', {
-      entry: path.join(HANDLERS, 's3-event.ts'),
-      description: 'Exposure Guard: re-evaluates S3 buckets and account Block Public Access after CloudTrail API calls',
-      environment,
-      logRetention: config.logRetentionDays,
-      deadLetterQueue: this.deadLetterQueue,
-      deadLetterKey: this.key,
-    });
-    grantPublishEncrypted(this.findingsTopic, this.key, this.s3Function.role);
-    this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadBucketExposure',
-      actions: S3_READ_ACTIONS,
-      // Any bucket in the account may be the one a call touched; S3 offers no narrower ARN.
-      resources: [`arn:${Aws.PARTITION}:s3:::*`],
-    }));
-    this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadAccountBlockPublicAccess',
-      actions: ['s3:GetAccountPublicAccessBlock'],
-      // s3:GetAccountPublicAccessBlock supports no resource-level permission.
-      resources: ['*'],
-    }));
+    this.s3Function = evaluator('S3Evaluator', 's3-event.ts',
+      'Exposure Guard: re-evaluates S3 buckets and account Block Public Access after CloudTrail API calls', [
+        new iam.PolicyStatement({
+          sid: 'ReadBucketExposure',
+          actions: S3_READ_ACTIONS,
+          // Any bucket in the account may be the one a call touched; S3 offers no narrower ARN.
+          resources: [`arn:${Aws.PARTITION}:s3:::*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadAccountBlockPublicAccess',
+          actions: ['s3:GetAccountPublicAccessBlock'],
+          // s3:GetAccountPublicAccessBlock supports no resource-level permission.
+          resources: ['*'],
+        }),
+      ]);
+    this.s3Rule = this.apiCallRule('S3Calls', 'Exposure Guard: S3 API calls that can expose a bucket (successful calls only)',
+      'aws.s3', 's3.amazonaws.com', S3_RULE_EVENT_NAMES, this.s3Function);
 
-    this.s3Rule = new events.Rule(this, 'S3Calls', {
-      description: 'Exposure Guard: S3 API calls that can expose a bucket (successful calls only)',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['s3.amazonaws.com'],
-          eventName: S3_RULE_EVENT_NAMES,
-          errorCode: [{ exists: false }],
-        },
-      },
-    });
-    this.s3Rule.addTarget(this.ruleTarget(this.s3Function));
+    this.securityGroupFunction = evaluator('SecurityGroupEvaluator', 'sg-event.ts',
+      'Exposure Guard: re-evaluates security groups after CloudTrail rule and attachment calls', [
+        new iam.PolicyStatement({
+          sid: 'DescribeSecurityGroupExposure',
+          actions: SG_DESCRIBE_ACTIONS,
+          // EC2 Describe* actions support no resource-level permissions.
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadPrefixListEntries',
+          actions: ['ec2:GetManagedPrefixListEntries'],
+          // Prefix lists may be AWS-managed or shared from another account, so the owner is not known.
+          resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:*:prefix-list/*`],
+        }),
+      ]);
+    this.securityGroupRule = this.apiCallRule('Ec2Calls',
+      'Exposure Guard: EC2 calls that change security-group ingress or attach groups (successful calls only)',
+      'aws.ec2', 'ec2.amazonaws.com', EC2_RULE_EVENT_NAMES, this.securityGroupFunction);
 
     // EventBridge writes undeliverable events into the KMS-encrypted queue, CloudWatch publishes
     // alarms to the encrypted ops topic. Naming the exact rule/alarm ARNs here would be a
@@ -123,7 +142,7 @@ export class ExposureGuard extends Construct {
 
     this.operations = new Operations(this, 'Operations', {
       opsTopic: this.opsTopic,
-      functions: [this.s3Function],
+      functions: [this.s3Function, this.securityGroupFunction],
       deadLetterQueue: this.deadLetterQueue,
     });
   }
@@ -139,11 +158,21 @@ export class ExposureGuard extends Construct {
     }));
   }
 
-  private ruleTarget(fn: GuardFunction): targets.LambdaFunction {
-    return new targets.LambdaFunction(fn.function, {
+  /** CloudTrail API calls of one service, failed calls filtered out, delivered with retries and a DLQ. */
+  private apiCallRule(id: string, description: string, source: string, eventSource: string, eventNames: string[], fn: GuardFunction): events.Rule {
+    const rule = new events.Rule(this, id, {
+      description,
+      eventPattern: {
+        source: [source],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: { eventSource: [eventSource], eventName: eventNames, errorCode: [{ exists: false }] },
+      },
+    });
+    rule.addTarget(new targets.LambdaFunction(fn.function, {
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 8,
       maxEventAge: Duration.hours(2),
-    });
+    }));
+    return rule;
   }
 }

@@ -19,4 +19,12 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 's3:GetAccountPublicAccessBlock supports no resource-level permissions (Service Authorization Reference), so it stands alone in its own statement.',
   });
+  Validations.of(guard.securityGroupFunction.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ec2:DescribeSecurityGroups, DescribeSecurityGroupRules and DescribeNetworkInterfaces support no resource-level permissions; the statement holds only these three reads.',
+  });
+  Validations.of(guard.securityGroupFunction.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:prefix-list/*]',
+    reason: 'A rule may name an AWS-managed or shared prefix list whose owner account is not known at deploy time; the grant is the one read action, in this region.',
+  });
 }

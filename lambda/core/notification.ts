@@ -5,6 +5,7 @@
 import { s3AccountConsoleLink, s3ConsoleLink, securityGroupConsoleLink } from './fix-commands';
 import { isAtLeast, maxSeverity } from './severity';
 import type { GuardSettings } from './settings';
+import type { SgExposureState } from './sg-evaluator';
 import type { EvaluationResult, Finding, Severity } from './types';
 
 /** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
@@ -109,6 +110,15 @@ function findingBlock(f: Finding): string {
   const lines = [`[${f.severity}] ${f.title}${f.latent ? ' (latent)' : ''}`];
   const to = exposedTo(f);
   if (to) lines.push(`  To whom:`, indent(to));
+  const exposure = f.evidence.exposure as SgExposureState | undefined;
+  if (exposure && typeof exposure === 'object') {
+    if (exposure.reason) lines.push(`  Reachable: ${exposure.reason}`);
+    for (const ni of exposure.interfaces ?? []) {
+      const parts = [ni.networkInterfaceId, ni.publicIp && `public IP ${ni.publicIp}`, ni.ipv6Addresses?.length && `IPv6 ${ni.ipv6Addresses.join(' ')}`,
+        ni.instanceId && `instance ${ni.instanceId}`, ni.interfaceType];
+      lines.push(`    ${parts.filter(Boolean).join(', ')}`);
+    }
+  }
   const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
   if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
   if (f.evidence.determined === false) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');

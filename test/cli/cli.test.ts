@@ -124,3 +124,49 @@ test('the installed bin works as a user runs it (spawned, stdin, exit codes)', (
   expect(bad.status).toBe(2);
   expect(bad.stderr).not.toMatch(/^\s+at /m);
 });
+
+describe('evaluate security-group', () => {
+  const snapshot = readFileSync(join(FIXTURES, 'snapshots', 'sg-web-mixed-ssh.json'), 'utf8');
+
+  test('a SecurityGroupSnapshot → the result with the SSH rule named by its id', () => {
+    const r = run(['evaluate', 'security-group', '-'], snapshot);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ resource: { type: 'security-group', id: 'sg-0a1b2c3d4e5f60718' }, status: 'NON_COMPLIANT' });
+    expect(r.json.findings?.map((f) => f.checkId)).toEqual(['SG_OPEN_HIGH_RISK_PORT']);
+  });
+
+  test('raw `aws ec2 describe-security-groups` output with one group is accepted', () => {
+    const group = JSON.parse(snapshot);
+    const r = run(['evaluate', 'security-group', '-'], JSON.stringify({ SecurityGroups: [group] }));
+    expect(r.code).toBe(0);
+    expect(r.json.findings?.map((f) => f.checkId)).toEqual(['SG_OPEN_HIGH_RISK_PORT']);
+  });
+
+  test('--config: allowedPublicPorts and highRiskPorts change the verdict', () => {
+    const group = { GroupId: 'sg-0123456789abcdef0', GroupName: 'app', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], IpPermissionsEgress: [], networkInterfaces: [] };
+    expect(run(['evaluate', 'security-group', '-'], JSON.stringify(group)).json.findings?.map((f) => f.checkId)).toEqual(['SG_OPEN_UNAUTHORIZED_PORT']);
+    const allowed = run(['evaluate', 'security-group', '-', '--config', 'c.json'], JSON.stringify(group), { 'c.json': '{"allowedPublicPorts":[443,8443]}' });
+    expect(allowed.json.findings).toEqual([]);
+    const risky = run(['evaluate', 'security-group', '-', '--config', 'c.json'], JSON.stringify(group), { 'c.json': '{"highRiskPorts":[8443]}' });
+    expect(risky.json.findings?.map((f) => f.checkId)).toEqual(['SG_OPEN_HIGH_RISK_PORT']);
+  });
+
+  test.each([
+    ['{"SecurityGroups":[]}', /holds 0 groups; pass one/],
+    ['{"SecurityGroups":[{"GroupId":"sg-1"},{"GroupId":"sg-2"}]}', /holds 2 groups; pass one/],
+    ['{"GroupName":"web"}', /GroupId: must be the security group id/],
+    ['{"GroupId":"sg-0123456789abcdef0","IpPermissions":{}}', /IpPermissions: must be an array/],
+    ['"sg-1"', /must be a JSON object/],
+  ])('%s → exit 2', (input, message) => {
+    const r = run(['evaluate', 'security-group', '-'], input);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(message);
+  });
+
+  test('targets for an EC2 event → the security groups', () => {
+    expect(run(['targets', join(FIXTURES, 'cloudtrail', 'ec2-authorize-ingress-group-name.json')]).json).toEqual({
+      targets: [{ type: 'security-group', groupId: 'sg-0c4d5e6f7a8b9c0d1', account: '123456789012', region: 'eu-west-1' }], skipped: null,
+    });
+  });
+});

@@ -19,7 +19,8 @@ function synth(input: ExposureGuardConfigInput = {}, opts: { bundle?: boolean; n
     context: { ...FEATURE_FLAGS, ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
     builtinCloudFormationValidation: false,
   } as ConstructorParameters<typeof App>[0]);
-  const stack = new ExposureGuardStack(app, 'ExposureGuard', { config: parseConfig(input), env: { account: '111122223333', region: 'eu-west-1' } });
+  // Environment-agnostic, as bin/app.ts builds it.
+  const stack = new ExposureGuardStack(app, 'ExposureGuard', { config: parseConfig(input) });
   opts.tamper?.(stack);
   if (opts.nag) {
     acknowledgeNagFindings(stack);
@@ -72,6 +73,56 @@ describe('the S3 EventBridge rule', () => {
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardDeadLetters'), 'Arn'] } },
         RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
       })],
+    });
+  });
+});
+
+describe('the EC2 EventBridge rule', () => {
+  const { template } = synth();
+
+  test('matches security-group rule changes and group attachments, successful calls only', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ec2'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['ec2.amazonaws.com'],
+          eventName: [
+            'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress',
+            'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'CreateSecurityGroup',
+            'ModifyNetworkInterfaceAttribute', 'RunInstances', 'CreateNetworkInterface',
+          ],
+          errorCode: [{ exists: false }],
+        },
+      },
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardDeadLetters'), 'Arn'] } },
+        RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 8 },
+      })],
+    });
+  });
+
+  test('the security-group role has exactly the reads it needs', () => {
+    expect(policyStatementsOf(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSecurityGroupEvaluatorLogs/), 'Arn'] } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      {
+        Sid: 'DescribeSecurityGroupExposure', Effect: 'Allow', Resource: '*',
+        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+      },
+      {
+        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },
+      },
+    ]);
+  });
+
+  test('and an Errors alarm of its own', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorFunction') } }],
     });
   });
 });
@@ -160,6 +211,7 @@ describe('topic, queue and key', () => {
 
   test('the dead-letter queue is KMS-encrypted, TLS-only and keeps messages 14 days', () => {
     const { template } = synth();
+    template.resourceCountIs('AWS::SQS::Queue', 1);
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardKey'), 'Arn'] },
       MessageRetentionPeriod: 1209600,
@@ -180,8 +232,8 @@ describe('topic, queue and key', () => {
         Sid: 'EventBridgeDeadLetters', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*',
         Condition: {
-          StringEquals: { 'aws:SourceAccount': '111122223333' },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:rule/*']] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']] } },
         },
       }]) },
     });
@@ -207,7 +259,7 @@ describe('operations', () => {
   test('CloudWatch may use the key only for this account\'s alarms (the ops topic is encrypted)', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
       Sid: 'CloudWatchAlarms', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '111122223333' } }),
+      Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
     })]) } });
   });
 
@@ -215,7 +267,7 @@ describe('operations', () => {
     template.hasResourceProperties('AWS::Logs::QueryDefinition', {
       Name: 'ExposureGuard/Open findings',
       QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*status = "NON_COMPLIANT"'),
-      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }],
+      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') }],
     });
     template.resourceCountIs('AWS::Logs::QueryDefinition', 4);
   });

@@ -3,9 +3,7 @@
  * reference/cloudtrail-events.md: canned ACL strings and arrays, single-grant objects, Host vs host,
  * missing CreateBucketConfiguration, failed calls, account-level events.
  */
-import { S3_EVENT_NAMES } from '../../lambda/core/targets-s3';
 import { targets } from '../../lambda/core/targets';
-import { S3_RULE_EVENT_NAMES } from '../../lib/event-names';
 import { cloudTrailFixture } from '../fixtures/load';
 
 const bucket = (name: string, region = 'eu-west-1') => ({ targets: [{ type: 's3-bucket', name, account: '111122223333', region }], skipped: null });
@@ -34,10 +32,6 @@ test.each([
   ['s3-delete-account-public-access-block.json', { targets: [{ type: 's3-account', account: '111122223333', region: 'eu-west-1' }], skipped: null }],
 ])('%s', (file, expected) => {
   expect(targets(cloudTrailFixture(file.split(' ')[0] ?? file))).toEqual(expected);
-});
-
-test('every S3 event name of the rule has a fixture here, and targets() knows exactly the rule\'s names', () => {
-  expect([...S3_EVENT_NAMES].sort()).toEqual([...S3_RULE_EVENT_NAMES].sort());
 });
 
 describe('failed calls and odd input are skipped with a reason, never thrown', () => {

@@ -1,0 +1,26 @@
+/**
+ * What every Lambda entry point shares: settings and clients built once per container (at
+ * init, failing fast on bad configuration), then one pipeline run per event.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { LocalClientFactory } from '../adapters/clients';
+import { SnsNotifier } from '../adapters/sns-notifier';
+import { settingsFromEnv } from '../core/settings';
+import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type TargetOutcome } from './pipeline';
+
+export function createEventHandler(evaluate: Evaluator): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
+  const settings = settingsFromEnv(process.env);
+  const topicArn = requireEnv(process.env, 'TOPIC_ARN');
+  const logger = new Logger({ serviceName: 'exposure-guard' });
+  const clients = new LocalClientFactory();
+  const notifier = new SnsNotifier(clients.client(SNSClient, {}), topicArn);
+  return async (event, context) => {
+    logger.addContext(context);
+    const where = whereFromFunctionArn(context.invokedFunctionArn);
+    return processEvent(event, {
+      settings, clients, notifier, logger, defaultAccount: where.account, defaultRegion: where.region,
+    }, evaluate);
+  };
+}

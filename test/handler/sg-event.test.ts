@@ -1,0 +1,228 @@
+/**
+ * The security-group path end to end with aws-sdk-client-mock: every event shape that can add
+ * a world-open SSH rule → one CRITICAL email naming the rule id, the exposed interfaces and the fix.
+ */
+import {
+  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
+  GetManagedPrefixListEntriesCommand, type NetworkInterface, type SecurityGroup, type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LocalClientFactory } from '../../lambda/adapters/clients';
+import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
+import { resolveSettings } from '../../lambda/core/settings';
+import { targets as targetsOf } from '../../lambda/core/targets';
+import { evaluateSecurityGroupTarget } from '../../lambda/handlers/evaluate-sg';
+import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import { cloudTrailFixture } from '../fixtures/load';
+import { ec2Error, snsError } from '../helpers/aws-errors';
+import { RecordingLogger } from '../helpers/recording-logger';
+
+const ec2 = mockClient(EC2Client);
+const sns = mockClient(SNSClient);
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ExposureGuard-Findings';
+const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
+const ACCOUNT = '123456789012';
+
+let logger: RecordingLogger;
+function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
+  const clients = new LocalClientFactory('eu-west-1');
+  return { settings: resolveSettings(), clients, logger, notifier: new SnsNotifier(clients.client(SNSClient, {}), TOPIC), ...over };
+}
+
+interface Rule { id: string; protocol: string; from: number; to: number; cidr?: string; cidr6?: string; prefixList?: string; description?: string }
+
+/** DescribeSecurityGroups and DescribeSecurityGroupRules answers for the same rules, as EC2 gives them. */
+function group(groupId: string, rules: Rule[], name = 'web'): void {
+  const permissions = new Map<string, NonNullable<SecurityGroup['IpPermissions']>[number]>();
+  for (const r of rules) {
+    const key = `${r.protocol}:${r.from}:${r.to}`;
+    const p = permissions.get(key) ?? { IpProtocol: r.protocol, FromPort: r.from, ToPort: r.to, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+    if (r.cidr) p.IpRanges!.push({ CidrIp: r.cidr, ...(r.description ? { Description: r.description } : {}) });
+    if (r.cidr6) p.Ipv6Ranges!.push({ CidrIpv6: r.cidr6 });
+    if (r.prefixList) p.PrefixListIds!.push({ PrefixListId: r.prefixList });
+    permissions.set(key, p);
+  }
+  const sg: SecurityGroup = {
+    GroupId: groupId, GroupName: name, Description: `${name} servers`, VpcId: 'vpc-0a1b2c3d', OwnerId: ACCOUNT,
+    IpPermissions: [...permissions.values()],
+    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
+    Tags: [{ Key: 'team', Value: 'web' }],
+  };
+  const sgr: SecurityGroupRule[] = [
+    ...rules.map((r) => ({
+      SecurityGroupRuleId: r.id, GroupId: groupId, GroupOwnerId: ACCOUNT, IsEgress: false, IpProtocol: r.protocol, FromPort: r.from, ToPort: r.to,
+      ...(r.cidr ? { CidrIpv4: r.cidr } : {}), ...(r.cidr6 ? { CidrIpv6: r.cidr6 } : {}), ...(r.prefixList ? { PrefixListId: r.prefixList } : {}),
+      ...(r.description ? { Description: r.description } : {}), Tags: [],
+    })),
+    { SecurityGroupRuleId: 'sgr-0e9e9e9e9e9e9e9e9', GroupId: groupId, GroupOwnerId: ACCOUNT, IsEgress: true, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0', Tags: [] },
+  ];
+  ec2.on(DescribeSecurityGroupsCommand, { GroupIds: [groupId] }).resolves({ ...META, SecurityGroups: [sg] });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: sgr });
+}
+
+function attached(interfaces: NetworkInterface[]): void {
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ ...META, NetworkInterfaces: interfaces });
+}
+const publicEni = (groupId: string): NetworkInterface => ({
+  NetworkInterfaceId: 'eni-0abc1234def567890', InterfaceType: 'interface', Description: 'Primary network interface',
+  Attachment: { InstanceId: 'i-0123456789abcdef0', DeviceIndex: 0, Status: 'attached' },
+  Association: { PublicIp: '203.0.113.25', PublicDnsName: 'ec2-203-0-113-25.eu-west-1.compute.amazonaws.com', IpOwnerId: 'amazon' },
+  PrivateIpAddress: '10.0.1.15', Groups: [{ GroupId: groupId, GroupName: 'web' }], Ipv6Addresses: [],
+});
+
+const SSH_OPEN = (id = 'sgr-0a1a1a1a1a1a1a1a1'): Rule => ({ id, protocol: 'tcp', from: 22, to: 22, cidr: '0.0.0.0/0', description: 'temp ssh' });
+const HTTPS_OPEN: Rule = { id: 'sgr-0b2b2b2b2b2b2b2b2', protocol: 'tcp', from: 443, to: 443, cidr: '0.0.0.0/0' };
+
+beforeEach(() => {
+  ec2.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ ...META, MessageId: 'c3d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
+  logger = new RecordingLogger();
+});
+
+function onlyMessage() {
+  const calls = sns.commandCalls(PublishCommand);
+  expect(calls).toHaveLength(1);
+  const input = calls[0]!.args[0].input;
+  const message = JSON.parse(input.Message!) as { default: string; email: string };
+  return { input, email: message.email, result: JSON.parse(message.default) };
+}
+
+describe('a world-open SSH rule added by any event shape → one CRITICAL email', () => {
+  test.each([
+    ['SDK/console shape', 'ec2-authorize-ingress-sdk.json'],
+    ['CLI flat shape (--cidr --port)', 'ec2-authorize-ingress-cli-flat.json'],
+    ['groupName instead of groupId (id from responseElements)', 'ec2-authorize-ingress-group-name.json'],
+    ['ModifySecurityGroupRules (PascalCase)', 'ec2-modify-security-group-rules.json'],
+    ['CreateSecurityGroup (id only in responseElements)', 'ec2-create-security-group.json'],
+    ['RunInstances attaching the group', 'ec2-run-instances-group-ids.json'],
+  ])('%s', async (_name, file) => {
+    const event = cloudTrailFixture(file);
+    const { targets } = targetsOf(event);
+    const groupId = (targets[0] as { groupId: string }).groupId;
+    group(groupId, [SSH_OPEN(), HTTPS_OPEN]);
+    attached([publicEni(groupId)]);
+
+    await processEvent(event, deps(), evaluateSecurityGroupTarget);
+
+    const { input, email, result } = onlyMessage();
+    expect(input.Subject).toMatch(new RegExp(`^\\[CRITICAL\\] Security group ${groupId} .*22.*`));
+    expect(input.Subject!.length).toBeLessThan(100);
+    expect(input.MessageAttributes).toMatchObject({
+      severity: { StringValue: 'CRITICAL' }, resourceType: { StringValue: 'security-group' },
+      checkIds: { StringValue: '["SG_OPEN_HIGH_RISK_PORT"]' }, account: { StringValue: ACCOUNT }, region: { StringValue: 'eu-west-1' },
+    });
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL', latent: false });
+    expect(email).toContain('sgr-0a1a1a1a1a1a1a1a1');
+    expect(email).toContain('eni-0abc1234def567890');
+    expect(email).toContain('203.0.113.25');
+    expect(email).toContain(`aws ec2 revoke-security-group-ingress --group-id ${groupId} --security-group-rule-ids sgr-0a1a1a1a1a1a1a1a1`);
+    expect(email).not.toContain('sgr-0b2b2b2b2b2b2b2b2'); // 443 is allowed: never named
+  });
+});
+
+test('the reads: group, rules and interfaces filtered by group-id', async () => {
+  group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
+  attached([]);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: ['sg-0a1b2c3d4e5f60718'] });
+  expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0a1b2c3d4e5f60718'] }] });
+  expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0a1b2c3d4e5f60718'] }] });
+  expect(ec2).not.toHaveReceivedCommand(GetManagedPrefixListEntriesCommand);
+});
+
+test('a public 443 rule produces nothing at or above the default notify severity', async () => {
+  group('sg-0a1b2c3d4e5f60718', [HTTPS_OPEN]);
+  attached([publicEni('sg-0a1b2c3d4e5f60718')]);
+  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  expect(outcome).toMatchObject({ kind: 'evaluated', notified: false, result: { status: 'COMPLIANT', findings: [] } });
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+});
+
+test('the same SSH rule on a group attached to nothing: latent MEDIUM, still reported', async () => {
+  group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
+  attached([]);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const { input, result } = onlyMessage();
+  expect(input.Subject).toMatch(/^\[MEDIUM\]/);
+  expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'MEDIUM', latent: true });
+});
+
+test('interfaces unreadable (UnauthorizedOperation): full severity, networkInterfaces listed as unknown', async () => {
+  group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
+  ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const { result } = onlyMessage();
+  expect(result.findings[0]).toMatchObject({ severity: 'CRITICAL', latent: false });
+  expect(result.unknown).toContain('networkInterfaces');
+});
+
+test('prefix-list sources are resolved with GetManagedPrefixListEntries (all pages)', async () => {
+  group('sg-0a1b2c3d4e5f60718', [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 3389, to: 3389, prefixList: 'pl-0a1b2c3d4e5f67890' }]);
+  attached([publicEni('sg-0a1b2c3d4e5f60718')]);
+  ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0a1b2c3d4e5f67890', MaxResults: 100 })
+    .resolvesOnce({ ...META, Entries: [{ Cidr: '198.51.100.0/24', Description: 'office' }], NextToken: 'page-2' })
+    .resolvesOnce({ ...META, Entries: [{ Cidr: '0.0.0.0/0', Description: 'oops' }] });
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
+  const { result } = onlyMessage();
+  expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' });
+});
+
+test('a prefix list that cannot be read: INCOMPLETE, never COMPLIANT', async () => {
+  group('sg-0a1b2c3d4e5f60718', [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 22, to: 22, prefixList: 'pl-0a1b2c3d4e5f67890' }]);
+  attached([publicEni('sg-0a1b2c3d4e5f60718')]);
+  ec2.on(GetManagedPrefixListEntriesCommand).rejects(ec2Error('InvalidPrefixListID.NotFound', 400, "The prefix list ID 'pl-0a1b2c3d4e5f67890' does not exist"));
+  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  expect(outcome).toMatchObject({ kind: 'evaluated', result: { status: 'INCOMPLETE' } });
+  expect((outcome as { result: { unknown: string[] } }).result.unknown.join(' ')).toContain('pl-0a1b2c3d4e5f67890');
+});
+
+test('the group deleted before evaluation (InvalidGroup.NotFound): logged as gone, no finding, no error', async () => {
+  ec2.on(DescribeSecurityGroupsCommand).rejects(ec2Error('InvalidGroup.NotFound', 400, "The security group 'sg-0a1b2c3d4e5f60718' does not exist"));
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [] });
+  attached([]);
+  const outcomes = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  expect(outcomes).toEqual([{ kind: 'gone', reason: expect.stringMatching(/sg-0a1b2c3d4e5f60718 no longer exists/) }]);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+  expect(logger.find('resource gone')).toHaveLength(1);
+});
+
+test('RunInstances with two network interfaces evaluates each group once', async () => {
+  const event = cloudTrailFixture('ec2-run-instances-network-interfaces.json');
+  group('sg-0b2c3d4e5f6a7b8c9', [HTTPS_OPEN], 'lb');
+  group('sg-0c4d5e6f7a8b9c0d1', [HTTPS_OPEN], 'app');
+  attached([]);
+  const outcomes = await processEvent(event, deps(), evaluateSecurityGroupTarget);
+  expect(outcomes.map((o) => o.kind === 'evaluated' && o.result.resource.id)).toEqual(['sg-0b2c3d4e5f6a7b8c9', 'sg-0c4d5e6f7a8b9c0d1']);
+});
+
+test('throttling that outlasts the SDK retries propagates for Lambda to retry', async () => {
+  ec2.on(DescribeSecurityGroupsCommand).rejects(ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.'));
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [] });
+  attached([]);
+  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+});
+
+test('SNS failing propagates after the evaluation is logged', async () => {
+  group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
+  attached([publicEni('sg-0a1b2c3d4e5f60718')]);
+  sns.on(PublishCommand).rejects(snsError('ThrottledException', 400, 'Rate exceeded'));
+  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget)).rejects.toMatchObject({ name: 'ThrottledException' });
+  expect(logger.find('notification failed')).toHaveLength(1);
+});
+
+test('an event that names no group is skipped with a reason and reads nothing', async () => {
+  expect(await processEvent(cloudTrailFixture('ec2-modify-network-interface-source-dest.json'), deps(), evaluateSecurityGroupTarget)).toEqual([]);
+  expect(ec2.calls()).toHaveLength(0);
+  expect(logger.find('event skipped')[0]?.data.reason).toMatch(/changes no security groups/);
+});
+
+test('the deployed entry point builds from the environment and fails fast without TOPIC_ARN', () => {
+  const env = { ...process.env };
+  delete process.env.TOPIC_ARN;
+  expect(() => jest.isolateModules(() => require('../../lambda/handlers/sg-event'))).toThrow(/TOPIC_ARN/);
+  process.env = env;
+});
