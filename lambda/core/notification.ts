@@ -61,8 +61,8 @@ function exposedTo(f: Finding): string | undefined {
     return (e.publicGrants as { grantee: string; permission: string }[]).map((g) => `${g.grantee}: ${g.permission}`).join('\n');
   }
   if (Array.isArray(e.rules)) {
-    return (e.rules as { source?: string; ports?: string; protocol?: string; securityGroupRuleId?: string }[])
-      .map((r) => `${r.source ?? '?'} -> ${r.protocol ?? '?'} ${r.ports ?? ''}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
+    return (e.rules as { source?: string; ports?: string; protocol?: string; securityGroupRuleId?: string; internet?: string }[])
+      .map((r) => `${r.internet ? 'the internet via ' : ''}${r.source ?? '?'} -> ${r.protocol ?? '?'} ${r.ports ?? ''}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
       .join('\n');
   }
   return undefined;
