@@ -4,7 +4,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -287,6 +287,15 @@ describe('configuration', () => {
     ['{"notifyMinSeverity": ', /^exposureGuard: not valid JSON/],
   ])('%j is rejected with one line naming the key', (input, message) => {
     expect(() => synth(input as ExposureGuardConfigInput)).toThrow(message);
+  });
+
+  test('options whose feature is not built yet warn at synth instead of being silently ignored', () => {
+    const { stack } = synth({ createTrail: true, sweepSchedule: 'rate(6 hours)' });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not built yet'));
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringContaining('exposureGuard.sweepSchedule'), expect.stringContaining('exposureGuard.createTrail'),
+    ]);
+    expect(Annotations.fromStack(synth().stack).findWarning('*', Match.stringLikeRegexp('not built yet'))).toEqual([]);
   });
 
   test('the -c form (a JSON string) is accepted', () => {
