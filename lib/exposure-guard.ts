@@ -105,6 +105,8 @@ export class ExposureGuard extends Construct {
         deadLetterKey: this.key,
       });
       grantPublishEncrypted(this.findingsTopic, this.key, fn.role);
+      // Lets the function recognise its own remediation calls when CloudTrail hands them back.
+      fn.function.addEnvironment('GUARD_ROLE_NAME', fn.role.roleName);
       for (const statement of statements) fn.role.addToPrincipalPolicy(statement);
       return fn;
     };
@@ -142,6 +144,8 @@ export class ExposureGuard extends Construct {
           resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:*:prefix-list/*`],
         }),
       ]);
+    this.grantRemediation(config);
+
     this.securityGroupRule = this.apiCallRule('Ec2Calls',
       'Exposure Guard: EC2 calls that change security-group ingress or attach groups (successful calls only)',
       'aws.ec2', 'ec2.amazonaws.com', EC2_RULE_EVENT_NAMES, this.securityGroupFunction);
@@ -158,6 +162,47 @@ export class ExposureGuard extends Construct {
       functions: [this.s3Function, this.securityGroupFunction],
       deadLetterQueue: this.deadLetterQueue,
     });
+  }
+
+  /**
+   * Write permissions exist only for `enforce` modes (dry-run writes nothing), each the one action
+   * its remediation calls, scoped as far as the service allows.
+   */
+  private grantRemediation(config: ExposureGuardConfig): void {
+    const { remediation } = config;
+    if (remediation.s3BucketPublicAccess === 'enforce') {
+      this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'RemediateBucketPublicAccess',
+        actions: ['s3:PutBucketPublicAccessBlock'],
+        resources: [`arn:${Aws.PARTITION}:s3:::*`],
+      }));
+      // Defence in depth: exempt buckets whose patterns IAM can express are denied the write outright.
+      const iamPatterns = config.exemptBuckets.filter((p) => /^[A-Za-z0-9._*?-]+$/.test(p));
+      if (iamPatterns.length > 0) {
+        this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+          sid: 'NeverRemediateExemptBuckets',
+          effect: iam.Effect.DENY,
+          actions: ['s3:PutBucketPublicAccessBlock'],
+          resources: iamPatterns.map((p) => `arn:${Aws.PARTITION}:s3:::${p}`),
+        }));
+      }
+    }
+    if (remediation.s3AccountPublicAccess === 'enforce') {
+      this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'RemediateAccountPublicAccess',
+        actions: ['s3:PutAccountPublicAccessBlock'],
+        // s3:PutAccountPublicAccessBlock supports no resource-level permission.
+        resources: ['*'],
+      }));
+    }
+    if (remediation.securityGroupIngress === 'enforce') {
+      const stack = Stack.of(this);
+      this.securityGroupFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'RevokeWorldOpenIngress',
+        actions: ['ec2:RevokeSecurityGroupIngress'],
+        resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:security-group/*`],
+      }));
+    }
   }
 
   private allowServiceToUseKey(sid: string, service: string, sourceArn: string): void {

@@ -13,11 +13,15 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
   });
   Validations.of(guard.s3Function.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
-    reason: 'The function re-reads whichever bucket a CloudTrail event names; bucket names are not known at deploy time. Actions are the exact Get* reads of the snapshot.',
+    reason: 'The function re-reads whichever bucket a CloudTrail event names; bucket names are not known at deploy time. Actions are the exact Get* reads of the snapshot, plus s3:PutBucketPublicAccessBlock only when bucket remediation is enforce (exempt buckets denied).',
   });
   Validations.of(guard.s3Function.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 's3:GetAccountPublicAccessBlock supports no resource-level permissions (Service Authorization Reference), so it stands alone in its own statement.',
+    reason: 's3:GetAccountPublicAccessBlock (and s3:PutAccountPublicAccessBlock, present only when account remediation is enforce) support no resource-level permissions (Service Authorization Reference); each stands in its own statement.',
+  });
+  Validations.of(guard.securityGroupFunction.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
+    reason: 'Remediation (enforce only) revokes rules of whichever group an event names, in this account and region only; the action is RevokeSecurityGroupIngress alone and the code revokes single rule ids.',
   });
   Validations.of(guard.securityGroupFunction.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',

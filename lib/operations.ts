@@ -45,6 +45,17 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
+    this.alarms.push(new cloudwatch.Alarm(this, 'RemediationFailures', {
+      alarmDescription: 'Exposure Guard: a remediation failed or did not verify; the exposure it was meant to close is still open (see the finding email and the audit log).',
+      metric: new cloudwatch.Metric({
+        namespace: 'ExposureGuard', metricName: 'RemediationFailures', dimensionsMap: { service: 'exposure-guard' },
+        period: Duration.minutes(5), statistic: 'Sum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);
@@ -61,6 +72,11 @@ export class Operations extends Construct {
       ['Incomplete evaluations (could not read)', new logs.QueryString({
         fields: ['@timestamp', 'resource.id', 'unknown.0', 'unknown.1'],
         filterStatements: ['message = "evaluation"', 'status = "INCOMPLETE"'],
+        sort: '@timestamp desc',
+      })],
+      ['Remediations', new logs.QueryString({
+        fields: ['@timestamp', 'resource.id', 'remediation.outcome', 'remediation.verified', 'remediation.detail', 'trigger.actor'],
+        filterStatements: ['message = "evaluation"', 'ispresent(remediation.outcome)'],
         sort: '@timestamp desc',
       })],
       ['Skipped events', new logs.QueryString({

@@ -12,6 +12,10 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+export function describeError(error: unknown): { name: string; message: string } {
+  return { name: errorName(error), message: errorMessage(error) };
+}
+
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AllAccessDisabled', 'Forbidden']);
 
 export function isAccessDenied(error: unknown): boolean {

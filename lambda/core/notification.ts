@@ -85,15 +85,31 @@ function remediationModeKey(result: EvaluationResult): keyof GuardSettings['reme
   return 's3AccountPublicAccess';
 }
 
+interface RevokedRule { securityGroupRuleId: string; protocol: string; ports: string; source: string; description?: string; restore: string }
+
 function whatWasDone(result: EvaluationResult, settings: GuardSettings): string {
   const r = result.remediation;
-  if (r) {
-    const verified = r.verified === undefined ? '' : r.verified ? ' Verified by re-reading: the change is in place.' : ' Verification FAILED: re-reading does not show the change.';
-    const error = r.error ? ` Error: ${r.error.name}: ${r.error.message}` : '';
-    return `${r.outcome}: ${r.detail}${verified}${error}`;
+  if (!r) {
+    const key = remediationModeKey(result);
+    return `Nothing automatically: remediation.${key} is "${settings.remediation[key]}".`;
   }
-  const key = remediationModeKey(result);
-  return `Nothing automatically: remediation.${key} is "${settings.remediation[key]}".`;
+  const lines = [`${r.outcome}: ${r.detail}`];
+  if (r.verified === true) lines.push('Verified by re-reading: the change is in place.');
+  if (r.verified === false) lines.push('VERIFICATION FAILED: re-reading does not show the change. Check by hand.');
+  if (r.error) lines.push(`Error: ${r.error.name}: ${r.error.message}`);
+  const revoked = (r.revoked as RevokedRule[] | undefined) ?? [];
+  if (revoked.length > 0 && r.outcome === 'APPLIED') {
+    lines.push('Revoked (each can be restored with its command):');
+    for (const rule of revoked) {
+      lines.push(`  ${rule.securityGroupRuleId}: ${rule.protocol} ${rule.ports} from ${rule.source}${rule.description ? ` ("${rule.description}")` : ''}`);
+      lines.push(`    undo: ${rule.restore}`);
+    }
+  }
+  const after = r.after as { checkId: string; severity: string; latent: boolean }[] | undefined;
+  if (after) {
+    lines.push(after.length === 0 ? 'Now: no findings.' : `Now: ${after.map((f) => `${f.checkId} ${f.severity}${f.latent ? ' (latent)' : ''}`).join(', ')}`);
+  }
+  return lines.join('\n');
 }
 
 function whoDidIt(result: EvaluationResult): string {
@@ -121,6 +137,7 @@ function findingBlock(f: Finding): string {
   }
   const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
   if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
+  if (typeof f.evidence.remediation === 'string') lines.push(`  Remediation: ${f.evidence.remediation}`);
   if (f.evidence.determined === false) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
   lines.push(`  Controls: ${f.controls.join(', ') || '-'}   Check: ${f.checkId}`);
   lines.push('  Fix:', indent(f.fix));
@@ -142,7 +159,7 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
     indent(whoDidIt(result), '  '),
     '',
     'WHAT WAS DONE',
-    `  ${whatWasDone(result, settings)}`,
+    indent(whatWasDone(result, settings), '  '),
     '',
     'CONSOLE',
     `  ${consoleLink(result)}`,
@@ -167,9 +184,14 @@ export function resultJson(result: EvaluationResult): string {
   return JSON.stringify(slim);
 }
 
-/** Undefined when nothing is at or above notifyMinSeverity: quiet when things are fine. */
+/**
+ * Undefined when nothing is at or above notifyMinSeverity: quiet when things are fine. A change
+ * the guard made (or failed to make) is always told, whatever the findings' severity.
+ */
 export function composeNotification(result: EvaluationResult, settings: GuardSettings): Notification | undefined {
-  const open = openFindings(result, settings);
+  const acted = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
+  const atThreshold = openFindings(result, settings);
+  const open = atThreshold.length === 0 && acted ? result.findings : atThreshold;
   const severity = maxSeverity(open.map((f) => f.severity));
   if (!severity || open.length === 0) return undefined;
   const { account, region } = result.resource;

@@ -104,7 +104,11 @@ export interface Finding {
 
 export type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'INCOMPLETE';
 
-export type RemediationOutcome = 'APPLIED' | 'DRY_RUN' | 'SKIPPED_EXEMPT' | 'FAILED' | 'NOT_NEEDED';
+/**
+ * DESIGN.md's four outcomes, plus two honest skips: SKIPPED_UNKNOWN (the state could not be read,
+ * so a change could not be verified) and SKIPPED_UNSAFE (acting would break allowed access).
+ */
+export type RemediationOutcome = 'APPLIED' | 'DRY_RUN' | 'SKIPPED_EXEMPT' | 'SKIPPED_UNKNOWN' | 'SKIPPED_UNSAFE' | 'FAILED';
 
 export interface RemediationReport {
   action: string;

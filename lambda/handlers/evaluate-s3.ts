@@ -1,20 +1,57 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/block-public-access';
 import { readAccount, readBucket } from '../adapters/bucket-reader';
+import { planBlockPublicAccess, withRemediation } from '../core/remediation';
 import { evaluateAccount, evaluateBucket } from '../core/s3-evaluator';
+import type { Finding } from '../core/types';
 import type { Evaluator } from './pipeline';
+import { carryOut, summary } from './remediate';
 
 /** Buckets live in one region each; followRegionRedirects re-sends a misdirected call there. */
 const S3_CONFIG = { followRegionRedirects: true };
 
+const BUCKET_EXPOSURE = new Set(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_BUCKET_BPA_OFF']);
+const concernsBucket = (f: Finding) => BUCKET_EXPOSURE.has(f.checkId);
+const concernsAccount = (f: Finding) => f.checkId === 'S3_ACCOUNT_BPA_OFF';
+
 export const evaluateS3Target: Evaluator = async (target, deps) => {
   const where = { account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion };
   const s3control = deps.clients.client(S3ControlClient, where);
+  const { remediation } = deps.settings;
+
   if (target.type === 's3-account') {
-    return { result: evaluateAccount(await readAccount(s3control, target.account, where.region)) };
+    const snapshot = await readAccount(s3control, target.account, where.region);
+    const result = evaluateAccount(snapshot);
+    const plan = planBlockPublicAccess({
+      mode: remediation.s3AccountPublicAccess, modeKey: 's3AccountPublicAccess',
+      current: snapshot.accountPublicAccessBlock, what: `account ${target.account}`, names: [target.account], exemptions: [],
+    });
+    if (plan.kind === 'none') return { result };
+    if (plan.kind === 'skip') return { result: withRemediation(result, plan.report, concernsAccount) };
+    const report = await carryOut(plan, () => blockAccountPublicAccess(s3control, target.account), (applied) => ({
+      verified: applied.verified,
+      after: summary(evaluateAccount({ ...snapshot, accountPublicAccessBlock: applied.after }).findings),
+    }));
+    return { result: withRemediation(result, report, concernsAccount) };
   }
+
   if (target.type !== 's3-bucket') throw new Error(`the S3 path cannot evaluate a ${target.type} target`);
-  const read = await readBucket({ s3: deps.clients.client(S3Client, where, S3_CONFIG), s3control }, target.name, where);
+  const s3 = deps.clients.client(S3Client, where, S3_CONFIG);
+  const read = await readBucket({ s3, s3control }, target.name, where);
   if (read.kind === 'gone') return { gone: read.reason };
-  return { result: evaluateBucket(read.snapshot) };
+  const { snapshot } = read;
+  const result = evaluateBucket(snapshot);
+  const plan = planBlockPublicAccess({
+    mode: remediation.s3BucketPublicAccess, modeKey: 's3BucketPublicAccess',
+    current: snapshot.publicAccessBlock, what: `bucket ${target.name}`, names: [target.name],
+    exemptions: deps.settings.exemptBuckets, exemptionsKey: 'exemptBuckets',
+  });
+  if (plan.kind === 'none') return { result };
+  if (plan.kind === 'skip') return { result: withRemediation(result, plan.report, concernsBucket) };
+  const report = await carryOut(plan, () => blockBucketPublicAccess(s3, target.name, where.account), (applied) => ({
+    verified: applied.verified,
+    after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }).findings),
+  }));
+  return { result: withRemediation(result, report, concernsBucket) };
 };

@@ -2,8 +2,9 @@
  * The one path every entry point shares: read the target's current state → evaluate →
  * notify → write the audit record. Handlers differ only in how they read and evaluate.
  */
-import { errorMessage, errorName } from '../adapters/aws-errors';
+import { describeError } from '../adapters/aws-errors';
 import type { ClientFactory } from '../adapters/clients';
+import type { MetricsSink } from '../adapters/metrics';
 import type { Notifier } from '../adapters/sns-notifier';
 import { triggerOf } from '../core/cloudtrail';
 import { composeNotification } from '../core/notification';
@@ -23,9 +24,29 @@ export interface PipelineDeps {
   clients: ClientFactory;
   notifier: Notifier;
   logger: AuditLogger;
+  metrics?: MetricsSink;
   /** The function's own account and region, used when an event does not name them. */
   defaultAccount?: string;
   defaultRegion?: string;
+  /** The function's own IAM role: a call it made itself (a remediation) is re-evaluated quietly. */
+  ownRoleName?: string;
+}
+
+/** CloudTrail records a Lambda's calls as `arn:…:sts::<account>:assumed-role/<role>/<function>`. */
+export function isOwnCall(trigger: Trigger | undefined, roleName: string | undefined): boolean {
+  if (!trigger?.actor || !roleName) return false;
+  return trigger.actor.includes(`:assumed-role/${roleName}/`) || trigger.actor.endsWith(`:role/${roleName}`);
+}
+
+function count(deps: PipelineDeps, result: EvaluationResult): void {
+  const m = deps.metrics;
+  if (!m) return;
+  m.count('Evaluations', { status: result.status });
+  for (const f of result.findings) m.count('Findings', { severity: f.severity, checkId: f.checkId });
+  if (result.remediation) {
+    m.count('Remediations', { outcome: result.remediation.outcome });
+    if (result.remediation.outcome === 'FAILED' || result.remediation.verified === false) m.count('RemediationFailures');
+  }
 }
 
 /** Reads and evaluates one target: the result, or why there is nothing to evaluate. */
@@ -38,10 +59,6 @@ export type TargetOutcome =
   | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string }
   | { kind: 'gone'; reason: string };
 
-export function describeError(error: unknown): { name: string; message: string } {
-  return { name: errorName(error), message: errorMessage(error) };
-}
-
 export async function processTarget(
   target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
 ): Promise<TargetOutcome> {
@@ -52,7 +69,11 @@ export async function processTarget(
   }
   const result = outcome.result;
   if (trigger) result.trigger = trigger;
-  const notification = composeNotification(result, deps.settings);
+  count(deps, result);
+  // The guard's own remediation call comes back as an event: evaluate and log it, but the
+  // responder already has the email about this change. No second message, no loop.
+  const ownCall = isOwnCall(trigger, deps.ownRoleName);
+  const notification = ownCall ? undefined : composeNotification(result, deps.settings);
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -68,7 +89,9 @@ export async function processTarget(
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,
     ...result,
-    notification: notification ? { sent: true, messageId, severity: notification.severity, subject: notification.subject } : { sent: false },
+    notification: notification
+      ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
+      : { sent: false, ...(ownCall ? { reason: 'the guard\'s own remediation call' } : {}) },
   });
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
 }
@@ -82,7 +105,11 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
     return [];
   }
   deps.logger.info('event received', { trigger, targets: targets.map(targetId) });
-  return Promise.all(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
+  try {
+    return await Promise.all(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
+  } finally {
+    deps.metrics?.flush();
+  }
 }
 
 /** `arn:aws:lambda:eu-west-1:123456789012:function:name` → account and region. */

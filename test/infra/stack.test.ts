@@ -269,7 +269,65 @@ describe('operations', () => {
       QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*status = "NON_COMPLIANT"'),
       LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') }],
     });
-    template.resourceCountIs('AWS::Logs::QueryDefinition', 4);
+    template.resourceCountIs('AWS::Logs::QueryDefinition', 5);
+  });
+});
+
+describe('remediation permissions', () => {
+  const writes = (template: Template, role: string) => policyStatementsOf(template, role)
+    .filter((st) => /Put(Bucket|Account)PublicAccessBlock|RevokeSecurityGroupIngress/.test(JSON.stringify(st.Action)));
+
+  test.each(['off', 'dry-run'] as const)('absent in %s mode (dry-run writes nothing)', (mode) => {
+    const { template } = synth({ remediation: { s3BucketPublicAccess: mode, s3AccountPublicAccess: mode, securityGroupIngress: mode } });
+    expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([]);
+    expect(writes(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([]);
+  });
+
+  test('bucket enforce: only s3:PutBucketPublicAccessBlock, and an explicit Deny on exempt buckets IAM can express', () => {
+    const { template } = synth({ remediation: { s3BucketPublicAccess: 'enforce' }, exemptBuckets: ['acme-site', 'public-*', '{a,b}-assets'] });
+    expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([
+      { Sid: 'RemediateBucketPublicAccess', Effect: 'Allow', Action: 's3:PutBucketPublicAccessBlock', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] } },
+      { Sid: 'NeverRemediateExemptBuckets', Effect: 'Deny', Action: 's3:PutBucketPublicAccessBlock', Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-site']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::public-*']] },
+      ] },
+    ]);
+    expect(writes(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([]);
+  });
+
+  test('account enforce: only s3:PutAccountPublicAccessBlock (no resource-level support)', () => {
+    const { template } = synth({ remediation: { s3AccountPublicAccess: 'enforce' } });
+    expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([
+      { Sid: 'RemediateAccountPublicAccess', Effect: 'Allow', Action: 's3:PutAccountPublicAccessBlock', Resource: '*' },
+    ]);
+  });
+
+  test('security-group enforce: only ec2:RevokeSecurityGroupIngress, on this account\'s groups in this region', () => {
+    const { template } = synth({ remediation: { securityGroupIngress: 'enforce' } });
+    expect(writes(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([{
+      Sid: 'RevokeWorldOpenIngress', Effect: 'Allow', Action: 'ec2:RevokeSecurityGroupIngress',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':security-group/*']] },
+    }]);
+    expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([]);
+  });
+
+  test('every enforce mode together stays cdk-nag clean', () => {
+    const { app } = synth({ remediation: { s3BucketPublicAccess: 'enforce', s3AccountPublicAccess: 'enforce', securityGroupIngress: 'enforce' }, exemptBuckets: ['site-*'] }, { nag: true });
+    expect(nagViolations(app)).toEqual([]);
+  });
+
+  test('each function knows its own role, to recognise its own remediation calls', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({
+      GUARD_ROLE_NAME: { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorRole') },
+    }) } });
+  });
+
+  test('remediation failures raise an alarm on the ops topic', () => {
+    synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ExposureGuard', MetricName: 'RemediationFailures', Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
   });
 });
 
