@@ -8,7 +8,7 @@ import { errorMessage, errorName, isAccessDenied, ResourceGoneError } from './aw
 
 export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind: 'gone'; reason: string };
 
-type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /**
  * One read. Each "not configured" error name maps to the value that means it (null, false, {});
@@ -42,10 +42,12 @@ function flags(config: PublicAccessBlockFlags | undefined): PublicAccessBlockFla
 export interface BucketClients {
   s3: S3Client;
   s3control: S3ControlClient;
+  /** The account-level read, shared when many buckets of one account are read (the sweep). */
+  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
 }
 
-export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined) {
-  if (!account) return { ok: false, reason: 'account id unknown' } as const;
+export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<Field<PublicAccessBlockFlags | null>> {
+  if (!account) return { ok: false, reason: 'account id unknown' };
   return read(
     async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
     { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>,
@@ -71,7 +73,7 @@ export async function readBucket(
       }, {}),
       read(async () => flags((await s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner }))).PublicAccessBlockConfiguration) ?? null,
         { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>),
-      readAccountPublicAccessBlock(clients.s3control, where.account),
+      clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account),
       read(async () => {
         const out = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner }));
         return out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;

@@ -34,7 +34,7 @@ async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | u
   return out;
 }
 
-function attachment(ni: NetworkInterface): SgAttachment {
+export function attachment(ni: NetworkInterface): SgAttachment {
   const ipv6 = (ni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address).filter((a): a is string => !!a);
   // An interface's public IPv4 can sit on a secondary private address too.
   const publicIp = ni.Association?.PublicIp ?? ni.PrivateIpAddresses?.find((p) => p.Association?.PublicIp)?.Association?.PublicIp;

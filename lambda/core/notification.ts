@@ -22,9 +22,14 @@ export interface Notification {
   attributes: Record<string, { DataType: 'String' | 'String.Array'; StringValue: string }>;
 }
 
-/** Findings that page someone: at or above notifyMinSeverity (latent ones carry their lowered severity). */
+/**
+ * Findings that page someone: at or above notifyMinSeverity (latent ones carry their lowered
+ * severity). The account-level finding a bucket evaluation repeats is paged on the account
+ * resource only: otherwise one account setting would send one email per bucket.
+ */
 export function openFindings(result: EvaluationResult, settings: Pick<GuardSettings, 'notifyMinSeverity'>): Finding[] {
-  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity));
+  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity)
+    && !(result.resource.type === 's3-bucket' && f.checkId === 'S3_ACCOUNT_BPA_OFF'));
 }
 
 function ascii(text: string): string {

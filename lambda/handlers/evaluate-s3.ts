@@ -4,8 +4,8 @@ import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/b
 import { readAccount, readBucket } from '../adapters/bucket-reader';
 import { planBlockPublicAccess, withRemediation } from '../core/remediation';
 import { evaluateAccount, evaluateBucket } from '../core/s3-evaluator';
-import type { Finding } from '../core/types';
-import type { Evaluator } from './pipeline';
+import type { BucketSnapshot, EvaluationResult, Finding } from '../core/types';
+import type { Evaluator, PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 /** Buckets live in one region each; followRegionRedirects re-sends a misdirected call there. */
@@ -18,9 +18,8 @@ const concernsAccount = (f: Finding) => f.checkId === 'S3_ACCOUNT_BPA_OFF';
 export const evaluateS3Target: Evaluator = async (target, deps) => {
   const where = { account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion };
   const s3control = deps.clients.client(S3ControlClient, where);
-  const { remediation } = deps.settings;
-
   if (target.type === 's3-account') {
+    const { remediation } = deps.settings;
     const snapshot = await readAccount(s3control, target.account, where.region);
     const result = evaluateAccount(snapshot);
     const plan = planBlockPublicAccess({
@@ -38,20 +37,24 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
 
   if (target.type !== 's3-bucket') throw new Error(`the S3 path cannot evaluate a ${target.type} target`);
   const s3 = deps.clients.client(S3Client, where, S3_CONFIG);
-  const read = await readBucket({ s3, s3control }, target.name, where);
+  const read = await readBucket({ s3, s3control, accountPublicAccessBlock: deps.accountPublicAccessBlock }, target.name, where);
   if (read.kind === 'gone') return { gone: read.reason };
-  const { snapshot } = read;
+  return { result: await evaluateAndRemediateBucket(read.snapshot, s3, deps) };
+};
+
+/** Evaluation and, per mode, Block Public Access for one bucket snapshot (events and the sweep alike). */
+export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S3Client, deps: PipelineDeps): Promise<EvaluationResult> {
   const result = evaluateBucket(snapshot);
   const plan = planBlockPublicAccess({
-    mode: remediation.s3BucketPublicAccess, modeKey: 's3BucketPublicAccess',
-    current: snapshot.publicAccessBlock, what: `bucket ${target.name}`, names: [target.name],
+    mode: deps.settings.remediation.s3BucketPublicAccess, modeKey: 's3BucketPublicAccess',
+    current: snapshot.publicAccessBlock, what: `bucket ${snapshot.name}`, names: [snapshot.name],
     exemptions: deps.settings.exemptBuckets, exemptionsKey: 'exemptBuckets',
   });
-  if (plan.kind === 'none') return { result };
-  if (plan.kind === 'skip') return { result: withRemediation(result, plan.report, concernsBucket) };
-  const report = await carryOut(plan, () => blockBucketPublicAccess(s3, target.name, where.account), (applied) => ({
+  if (plan.kind === 'none') return result;
+  if (plan.kind === 'skip') return withRemediation(result, plan.report, concernsBucket);
+  const report = await carryOut(plan, () => blockBucketPublicAccess(s3, snapshot.name, snapshot.account), (applied) => ({
     verified: applied.verified,
     after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }).findings),
   }));
-  return { result: withRemediation(result, report, concernsBucket) };
-};
+  return withRemediation(result, report, concernsBucket);
+}

@@ -3,8 +3,8 @@ import { readSecurityGroup } from '../adapters/security-group-reader';
 import { revokeIngressRules } from '../adapters/security-group-remediator';
 import { planSecurityGroupRevocations, withRemediation } from '../core/remediation';
 import { evaluateSecurityGroup } from '../core/sg-evaluator';
-import type { Finding } from '../core/types';
-import type { Evaluator } from './pipeline';
+import type { EvaluationResult, Finding, SecurityGroupSnapshot } from '../core/types';
+import type { Evaluator, PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 const concernsExposure = (f: Finding) => f.checkId === 'SG_OPEN_ALL_TRAFFIC' || f.checkId === 'SG_OPEN_HIGH_RISK_PORT';
@@ -15,11 +15,15 @@ export const evaluateSecurityGroupTarget: Evaluator = async (target, deps) => {
   const ec2 = deps.clients.client(EC2Client, where);
   const read = await readSecurityGroup(ec2, target.groupId, where);
   if (read.kind === 'gone') return { gone: read.reason };
-  const { snapshot } = read;
+  return { result: await evaluateAndRemediateGroup(read.snapshot, ec2, deps) };
+};
+
+/** Evaluation and, per mode, revocation of world-open admin rules for one snapshot (events and the sweep alike). */
+export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot, ec2: EC2Client, deps: PipelineDeps): Promise<EvaluationResult> {
   const result = evaluateSecurityGroup(snapshot, deps.settings);
   const plan = planSecurityGroupRevocations(result, deps.settings, { groupId: snapshot.GroupId, groupName: snapshot.GroupName });
-  if (plan.kind === 'none') return { result };
-  if (plan.kind === 'skip') return { result: withRemediation(result, plan.report, concernsExposure) };
+  if (plan.kind === 'none') return result;
+  if (plan.kind === 'skip') return withRemediation(result, plan.report, concernsExposure);
   const ids = plan.action.map((r) => r.rule.securityGroupRuleId);
   const report = await carryOut(plan, () => revokeIngressRules(ec2, snapshot.GroupId, ids), (applied) => {
     // What the group looks like now: the same snapshot without the rules EC2 confirms are gone.
@@ -32,5 +36,5 @@ export const evaluateSecurityGroupTarget: Evaluator = async (target, deps) => {
       after: summary(after.findings),
     };
   });
-  return { result: withRemediation(result, report, concernsExposure) };
-};
+  return withRemediation(result, report, concernsExposure);
+}

@@ -10,7 +10,8 @@ import { triggerOf } from '../core/cloudtrail';
 import { composeNotification } from '../core/notification';
 import type { GuardSettings } from '../core/settings';
 import { targetId, targets as targetsOf, type Target } from '../core/targets';
-import type { EvaluationResult, Trigger } from '../core/types';
+import type { EvaluationResult, PublicAccessBlockFlags, Trigger } from '../core/types';
+import type { Field } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
 export interface AuditLogger {
@@ -30,6 +31,8 @@ export interface PipelineDeps {
   defaultRegion?: string;
   /** The function's own IAM role: a call it made itself (a remediation) is re-evaluated quietly. */
   ownRoleName?: string;
+  /** The account-level Block Public Access, read once when many buckets are evaluated together. */
+  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
 }
 
 /** CloudTrail records a Lambda's calls as `arn:…:sts::<account>:assumed-role/<role>/<function>`. */

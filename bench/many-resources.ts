@@ -1,0 +1,73 @@
+/**
+ * Many resources through the sweep path (list → read → evaluate → notify → log), with bounded
+ * concurrency, against a simulated account: fixed latency per call, a per-API rate limit that
+ * answers throttling errors above it, and 1% transient failures. Reports wall time, calls,
+ * retries, peak RSS and whether every resource ended evaluated or INCOMPLETE (none lost).
+ */
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SnsNotifier } from '../lambda/adapters/sns-notifier';
+import { resolveSettings } from '../lambda/core/settings';
+import { sweepBuckets, sweepSecurityGroups, type SweepStats } from '../lambda/handlers/sweep';
+import type { PipelineDeps } from '../lambda/handlers/pipeline';
+import { silentLogger } from './critical-path';
+import { SimulatedAws } from './sim-aws';
+import { ACCOUNT, simulatedAccount } from './sim-account';
+
+export interface ManyResult {
+  resources: number;
+  wallMs: number;
+  /** Every simulated call, first attempts and retries. */
+  calls: number;
+  retries: number;
+  throttled: number;
+  transientFailures: number;
+  callsPerResource: number;
+  peakRssMb: number;
+  lost: number;
+  stats: SweepStats;
+  notifications: number;
+  concurrency: number;
+}
+
+export const SIM = { latencyMs: 25, ratePerSec: 500, burst: 500, transientFailureRate: 0.01 };
+
+async function measure(kind: 'buckets' | 'groups', n: number, concurrency: number): Promise<ManyResult> {
+  const { answers } = simulatedAccount({ buckets: kind === 'buckets' ? n : 0, groups: kind === 'groups' ? n : 0 });
+  const sim = new SimulatedAws({ ...SIM, record: false }, answers);
+  const clients = sim.factory();
+  let notifications = 0;
+  const sns = new SnsNotifier(clients.client(SNSClient, {}), 'arn:aws:sns:eu-west-1:111122223333:findings');
+  const deps: PipelineDeps = {
+    settings: resolveSettings(), clients, logger: silentLogger,
+    notifier: { publish: async (m) => { notifications += 1; return sns.publish(m); } },
+    defaultAccount: ACCOUNT, defaultRegion: 'eu-west-1',
+  };
+  global.gc?.();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const t0 = performance.now();
+  const stats = kind === 'buckets' ? await sweepBuckets(deps, { concurrency }) : await sweepSecurityGroups(deps, { concurrency });
+  const wallMs = performance.now() - t0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const accounted = stats.evaluated + stats.incomplete + stats.gone + stats.failed;
+  return {
+    resources: n, wallMs: Math.round(wallMs), calls: sim.calls, retries: sim.throttled + sim.transient,
+    throttled: sim.throttled, transientFailures: sim.transient, callsPerResource: Number((sim.calls / n).toFixed(3)),
+    peakRssMb: Math.round(peak / 1024 / 1024), lost: n - accounted, stats, notifications, concurrency,
+  };
+}
+
+export async function measureManyResources(): Promise<Record<string, ManyResult>> {
+  return {
+    'buckets-1000': await measure('buckets', 1_000, 48),
+    'buckets-10000': await measure('buckets', 10_000, 48),
+    'groups-5000': await measure('groups', 5_000, 16),
+  };
+}
+
+if (require.main === module) {
+  const [kind, n, c] = process.argv.slice(2);
+  const run = kind ? measure(kind as 'buckets' | 'groups', Number(n ?? 1000), Number(c ?? 48)).then((r) => ({ [`${kind}-${n}`]: r })) : measureManyResources();
+  void run.then((r) => console.log(JSON.stringify(r, null, 2)));
+}

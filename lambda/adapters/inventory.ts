@@ -1,0 +1,86 @@
+import { paginateListBuckets, type S3Client } from '@aws-sdk/client-s3';
+import {
+  paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroupRules, paginateDescribeSecurityGroups,
+  paginateGetManagedPrefixListEntries, type EC2Client,
+} from '@aws-sdk/client-ec2';
+import type { SecurityGroupSnapshot, SgRule } from '../core/types';
+import { attachment } from './security-group-reader';
+import { errorName, isAccessDenied } from './aws-errors';
+
+/**
+ * Everything in an account, streamed page by page so memory stays flat however many resources
+ * there are. Buckets are read one by one afterwards (S3 has no batch read); security groups are
+ * read in batches here, because EC2's Describe* calls take filters of many group ids and EC2's
+ * request rate limits would make one-group-at-a-time reads of thousands of groups slow.
+ */
+
+export async function* listBuckets(s3: S3Client): AsyncGenerator<{ name: string; region?: string }> {
+  for await (const page of paginateListBuckets({ client: s3, pageSize: 1000 }, {})) {
+    for (const b of page.Buckets ?? []) if (b.Name) yield { name: b.Name, ...(b.BucketRegion ? { region: b.BucketRegion } : {}) };
+  }
+}
+
+/** EC2 accepts up to 200 values in one filter. */
+const FILTER_VALUES = 200;
+
+async function all<P, T>(pages: AsyncIterable<P>, pick: (p: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const p of pages) out.push(...(pick(p) ?? []));
+  return out;
+}
+
+/** Prefix-list entries, each list read once per sweep however many groups name it. */
+function prefixListResolver(ec2: EC2Client) {
+  const cache = new Map<string, Promise<string[] | { unreadable: string }>>();
+  return (id: string) => {
+    let entry = cache.get(id);
+    if (!entry) {
+      entry = all(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId: id }), (p) => p.Entries)
+        .then((es) => es.map((e) => e.Cidr).filter((c): c is string => !!c))
+        .catch((error) => {
+          if (isAccessDenied(error) || /^InvalidPrefixList/.test(errorName(error))) return { unreadable: `${errorName(error)}` };
+          throw error;
+        });
+      cache.set(id, entry);
+    }
+    return entry;
+  };
+}
+
+/** SecurityGroupSnapshots in batches of up to 200 groups: 3 reads per batch, plus prefix lists. */
+export async function* securityGroupBatches(ec2: EC2Client, where: { account?: string; region?: string }): AsyncGenerator<SecurityGroupSnapshot[]> {
+  const resolve = prefixListResolver(ec2);
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, {})) {
+    const groups = page.SecurityGroups ?? [];
+    for (let i = 0; i < groups.length; i += FILTER_VALUES) {
+      const chunk = groups.slice(i, i + FILTER_VALUES);
+      const ids = chunk.map((g) => g.GroupId).filter((id): id is string => !!id);
+      const byGroup = [{ Name: 'group-id', Values: ids }];
+      const [rules, interfaces] = await Promise.all([
+        all(paginateDescribeSecurityGroupRules({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.SecurityGroupRules),
+        all(paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.NetworkInterfaces),
+      ]);
+      const snapshots: SecurityGroupSnapshot[] = [];
+      for (const g of chunk) {
+        if (!g.GroupId) continue;
+        const own = rules.filter((r) => r.GroupId === g.GroupId) as SgRule[];
+        const snapshot: SecurityGroupSnapshot = {
+          GroupId: g.GroupId, GroupName: g.GroupName, VpcId: g.VpcId, OwnerId: g.OwnerId, Description: g.Description,
+          IpPermissions: g.IpPermissions ?? [], IpPermissionsEgress: g.IpPermissionsEgress ?? [], Tags: g.Tags ?? [],
+          ...where, rules: own,
+          networkInterfaces: interfaces.filter((n) => n.Groups?.some((x) => x.GroupId === g.GroupId)).map(attachment),
+        };
+        const lists = [...new Set(own.filter((r) => r.PrefixListId && !r.IsEgress).map((r) => r.PrefixListId as string))];
+        if (lists.length > 0) {
+          snapshot.prefixLists = {};
+          for (const [id, entries] of await Promise.all(lists.map(async (id) => [id, await resolve(id)] as const))) {
+            if (Array.isArray(entries)) snapshot.prefixLists[id] = entries;
+            else snapshot.unreadable = { ...snapshot.unreadable, [`prefixList:${id}`]: entries.unreadable };
+          }
+        }
+        snapshots.push(snapshot);
+      }
+      yield snapshots;
+    }
+  }
+}
