@@ -29,7 +29,16 @@ export interface ManyResult {
   concurrency: number;
 }
 
-export const SIM = { latencyMs: 25, ratePerSec: 500, burst: 500, transientFailureRate: 0.01 };
+/**
+ * Per-API rate limits (token buckets). EC2's are its documented defaults for non-mutating
+ * actions (bucket 100, refill 20/s); S3 publishes none for bucket-configuration reads, so 500/s
+ * is an assumption; SNS Publish's lowest regional default is 300/s.
+ */
+export const SIM = {
+  latencyMs: 25,
+  transientFailureRate: 0.01,
+  rates: { S3: { rate: 500, burst: 500 }, S3Control: { rate: 50, burst: 50 }, EC2: { rate: 20, burst: 100 }, SNS: { rate: 300, burst: 300 } },
+};
 
 async function measure(kind: 'buckets' | 'groups', n: number, concurrency: number): Promise<ManyResult> {
   const { answers } = simulatedAccount({ buckets: kind === 'buckets' ? n : 0, groups: kind === 'groups' ? n : 0 });

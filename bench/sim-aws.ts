@@ -15,9 +15,8 @@ export type Answer = (input: Record<string, unknown>) => Record<string, unknown>
 
 export interface SimOptions {
   latencyMs: number;
-  /** Per-API token bucket: requests per second, and burst. Above it the call is throttled. */
-  ratePerSec?: number;
-  burst?: number;
+  /** Per-API token bucket by service (S3, S3Control, EC2, SNS): requests per second and burst. Above it the call is throttled. */
+  rates?: Record<string, { rate: number; burst: number }>;
   /** Fraction of calls answered with a transient 5xx; chosen by hashing the call, not by timing. */
   transientFailureRate?: number;
   /** Keep each call's start/end (for round trips); off for large runs. */
@@ -80,10 +79,11 @@ export class SimulatedAws {
     const start = performance.now();
     this.calls += 1;
     let failure: Error | undefined;
-    const { ratePerSec, burst, transientFailureRate = 0 } = this.options;
-    if (ratePerSec) {
+    const { transientFailureRate = 0 } = this.options;
+    const limit = this.options.rates?.[service];
+    if (limit) {
       let bucket = this.buckets.get(`${service}:${api}`);
-      if (!bucket) this.buckets.set(`${service}:${api}`, (bucket = new TokenBucket(ratePerSec, burst ?? ratePerSec)));
+      if (!bucket) this.buckets.set(`${service}:${api}`, (bucket = new TokenBucket(limit.rate, limit.burst)));
       if (!bucket.take()) {
         failure = this.error(service, THROTTLE[service] ?? ['ThrottlingException', 400], 'Rate exceeded');
         this.throttled += 1;

@@ -7,6 +7,8 @@ export interface Cidr {
   prefix: number;
   start: bigint;
   end: bigint;
+  /** The same block whatever its spelling (`10.1.2.3/8` and `10.0.0.0/8`, IPv6 zero compression). */
+  canonical: string;
 }
 
 const BITS = { 4: 32, 6: 128 } as const;
@@ -22,9 +24,25 @@ function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
   return ipaddr.IPv4.parse(text);
 }
 
+/**
+ * Parsed blocks, by text: the same few CIDRs (0.0.0.0/0, ::/0, office ranges) recur across every
+ * rule and group. Bounded, so a long sweep cannot grow it without end.
+ */
+const CACHE = new Map<string, Cidr | null>();
+const CACHE_LIMIT = 20_000;
+
 /** Parses `a.b.c.d/n`, an IPv6 CIDR, or a bare address (a host route). Undefined when invalid. */
 export function parseCidr(text: string): Cidr | undefined {
   if (typeof text !== 'string') return undefined;
+  const cached = CACHE.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const parsed = parseUncached(text);
+  if (CACHE.size >= CACHE_LIMIT) CACHE.clear();
+  CACHE.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(text: string): Cidr | undefined {
   const trimmed = text.trim();
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
   let prefix: number;
@@ -48,7 +66,7 @@ export function parseCidr(text: string): Cidr | undefined {
   const value = toBigInt(addr.toByteArray());
   const start = (value >> hostBits) << hostBits;
   const end = start + (1n << hostBits) - 1n;
-  return { text: trimmed, version, prefix, start, end };
+  return { text: trimmed, version, prefix, start, end, canonical: `${version}:${start.toString(16)}/${prefix}` };
 }
 
 function contains(outer: Cidr, inner: Cidr): boolean {

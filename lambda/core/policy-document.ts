@@ -21,7 +21,10 @@ export interface PolicyStatement {
   raw: Record<string, unknown>;
 }
 
-export type ParsedPolicy = { ok: true; statements: PolicyStatement[] } | { ok: false; error: string };
+/** Marks a parsePolicy result, so a parsed policy is never mistaken for a policy document. */
+export const PARSED = Symbol('parsed policy');
+
+export type ParsedPolicy = ({ ok: true; statements: PolicyStatement[] } | { ok: false; error: string }) & { [PARSED]: true };
 
 export function asArray(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
@@ -53,11 +56,11 @@ export function parsePolicy(policy: unknown): ParsedPolicy {
     try {
       doc = JSON.parse(policy);
     } catch (error) {
-      return { ok: false, error: `policy is not valid JSON (${(error as Error).message})` };
+      return { ok: false, error: `policy is not valid JSON (${(error as Error).message})`, [PARSED]: true };
     }
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    return { ok: false, error: 'policy is not a JSON object' };
+    return { ok: false, error: 'policy is not a JSON object', [PARSED]: true };
   }
   const rawStatements = asArray((doc as Record<string, unknown>).Statement);
   const statements: PolicyStatement[] = [];
@@ -78,13 +81,22 @@ export function parsePolicy(policy: unknown): ParsedPolicy {
       raw: s,
     });
   });
-  return { ok: true, statements };
+  return { ok: true, statements, [PARSED]: true };
 }
 
-/** IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM matches actions. */
+const REGEXPS = new Map<string, RegExp>();
+
+/** IAM wildcard match (`*` any run, `?` one character), case-insensitive as IAM matches actions. Compiled once per pattern. */
 export function wildcardToRegExp(pattern: string, caseInsensitive = true): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, caseInsensitive ? 'i' : '');
+  const key = `${caseInsensitive ? 'i' : 's'}${pattern}`;
+  let re = REGEXPS.get(key);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, caseInsensitive ? 'i' : '');
+    if (REGEXPS.size > 5_000) REGEXPS.clear();
+    REGEXPS.set(key, re);
+  }
+  return re;
 }
 
 export function statementLabel(s: PolicyStatement): string {

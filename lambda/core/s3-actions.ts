@@ -46,13 +46,26 @@ export interface GrantedActions {
   unmatched: string[];
 }
 
+/** The catalog never changes, so what a pattern matches is computed once. */
+const HITS = new Map<string, string[]>();
+
+function hitsOf(pattern: string): string[] {
+  let hits = HITS.get(pattern);
+  if (!hits) {
+    const re = wildcardToRegExp(pattern);
+    hits = S3_ACTIONS.filter((a) => re.test(a));
+    if (HITS.size > 5_000) HITS.clear();
+    HITS.set(pattern, hits);
+  }
+  return hits;
+}
+
 function expand(patterns: readonly string[]): { matched: Set<string>; unmatched: string[] } {
   const matched = new Set<string>();
   const unmatched: string[] = [];
   for (const pattern of patterns) {
     if (!/^(s3:|\*)/i.test(pattern)) continue; // another service's action grants nothing on a bucket
-    const re = wildcardToRegExp(pattern);
-    const hits = S3_ACTIONS.filter((a) => re.test(a));
+    const hits = hitsOf(pattern);
     if (hits.length === 0) unmatched.push(pattern);
     for (const h of hits) matched.add(h);
   }
@@ -89,5 +102,6 @@ export function grantedActions(action: readonly string[], notAction?: readonly s
 
 /** True when the patterns cover every S3 action (`s3:*`, `*`). */
 export function coversAllS3Actions(patterns: readonly string[]): boolean {
+  if (patterns.some((p) => p === '*' || p.toLowerCase() === 's3:*')) return true;
   return expand(patterns).matched.size === S3_ACTIONS.length;
 }

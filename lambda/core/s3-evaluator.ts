@@ -9,12 +9,15 @@ import {
   putBucketBpaCommand, tlsCommand,
 } from './fix-commands';
 import { buildResult } from './result';
+import { parsePolicy } from './policy-document';
 import { publicGrants } from './s3-acl';
 import { enforcesTls, evaluatePolicy, type PublicStatement } from './s3-policy';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from './types';
 
 interface Context {
   snapshot: BucketSnapshot;
+  /** The policy parsed once for every check that reads it. */
+  policy: ReturnType<typeof parsePolicy> | null | undefined;
   findings: Finding[];
   unknown: string[];
   unknownReasons: Record<string, string>;
@@ -44,7 +47,7 @@ function checkPolicy(ctx: Context): void {
   const { snapshot } = ctx;
   if (snapshot.policy === undefined) return markUnknown(ctx, 'policy');
   if (snapshot.policy === null) return;
-  const verdict = evaluatePolicy(snapshot.policy);
+  const verdict = evaluatePolicy(ctx.policy);
   if (!verdict.parsed) return markUnknown(ctx, 'policy', verdict.error);
   if (verdict.publicStatements.length === 0) return;
 
@@ -164,7 +167,7 @@ function checkAccountBpa(ctx: Context): void {
 function checkTls(ctx: Context): void {
   const { snapshot } = ctx;
   if (snapshot.policy === undefined || ctx.unknown.includes('policy')) return; // already marked unknown
-  if (snapshot.policy !== null && enforcesTls(snapshot.policy, snapshot.name)) return;
+  if (snapshot.policy !== null && enforcesTls(ctx.policy, snapshot.name)) return;
   ctx.findings.push({
     checkId: 'S3_TLS_NOT_ENFORCED',
     severity: 'LOW',
@@ -207,7 +210,8 @@ function checkLogging(ctx: Context): void {
 }
 
 export function evaluateBucket(snapshot: BucketSnapshot): EvaluationResult {
-  const ctx: Context = { snapshot, findings: [], unknown: [], unknownReasons: {} };
+  const policy = snapshot.policy === undefined || snapshot.policy === null ? snapshot.policy : parsePolicy(snapshot.policy);
+  const ctx: Context = { snapshot, policy, findings: [], unknown: [], unknownReasons: {} };
   checkPolicy(ctx);
   checkAcl(ctx);
   checkBucketBpa(ctx);

@@ -5,7 +5,7 @@
  * A fixed value contains no wildcard and no IAM policy variable.
  */
 import { coversAllS3Actions, grantedActions, type GrantedActions } from './s3-actions';
-import { asArray, parsePolicy, wildcardToRegExp, type PolicyStatement } from './policy-document';
+import { asArray, PARSED, parsePolicy, wildcardToRegExp, type ParsedPolicy, type PolicyStatement } from './policy-document';
 import { isBroad, isIpv6UniqueLocal, isRfc1918, parseCidr } from './cidr';
 
 type KeyKind = 'string' | 'ip' | 'userid' | 'access-point-arn';
@@ -232,8 +232,17 @@ function conditionOutcome(s: PolicyStatement): ConditionOutcome {
   return { restricts: false, undetermined, ignored };
 }
 
+/** Accepts the document, its JSON text, or the result of parsePolicy (the evaluator parses once). */
+function parsedOf(policy: unknown): ParsedPolicy {
+  return isParsed(policy) ? policy : parsePolicy(policy);
+}
+
+function isParsed(value: unknown): value is ParsedPolicy {
+  return typeof value === 'object' && value !== null && PARSED in value;
+}
+
 export function evaluatePolicy(policy: unknown): PolicyVerdict {
-  const parsed = parsePolicy(policy);
+  const parsed = parsedOf(policy);
   if (!parsed.ok) return { parsed: false, error: parsed.error, publicStatements: [], restrictedStatements: [] };
   const publicStatements: PublicStatement[] = [];
   const restrictedStatements: PolicyVerdict['restrictedStatements'] = [];
@@ -274,13 +283,15 @@ function isEveryonePrincipal(p: unknown): boolean {
  * aws:SecureTransport is false.
  */
 export function enforcesTls(policy: unknown, bucket: string): boolean {
-  const parsed = parsePolicy(policy);
+  const parsed = parsedOf(policy);
   if (!parsed.ok) return false;
   const objectArn = `arn:aws:s3:::${bucket}/any-key`;
+  const exact = new Set(['*', `arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}*`]);
+  const coversObjects = (r: string) => exact.has(r) || wildcardToRegExp(r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'), false).test(objectArn);
   return parsed.statements.some((s) => {
     if (s.effect !== 'Deny' || !isEveryonePrincipal(s.principal) || s.notAction !== undefined) return false;
     if (!coversAllS3Actions(s.action)) return false;
-    const onObjects = s.resource.some((r) => wildcardToRegExp(r.replace(/^arn:aws[a-z-]*:/, 'arn:aws:'), false).test(objectArn));
+    const onObjects = s.resource.some(coversObjects);
     if (!onObjects) return false;
     return Object.entries(s.condition).some(([operator, block]) => {
       if (operator !== 'Bool' && operator !== 'BoolIfExists') return false;

@@ -7,7 +7,7 @@
  * world-open group that no public interface uses is latent (MEDIUM), because the next attachment
  * or public IP makes it live.
  */
-import { parseCidr, type Cidr } from './cidr';
+import { coversAddressSpace, parseCidr, type Cidr } from './cidr';
 import { securityGroupConsoleLink } from './fix-commands';
 import { buildResult } from './result';
 import { EC2_19_HIGH_RISK_PORTS, type GuardSettings } from './settings';
@@ -143,7 +143,18 @@ function spanIn(rule: FlatRule, protocol: string): Span {
   return ONE_POINT;
 }
 
+/** openingsOf is asked for the same candidates and protocol by several checks: computed once. */
+const OPENINGS = new WeakMap<readonly Candidate[], Map<string, OpenSpan[]>>();
+
 function openingsOf(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
+  let byProtocol = OPENINGS.get(candidates);
+  if (!byProtocol) OPENINGS.set(candidates, (byProtocol = new Map()));
+  let spans = byProtocol.get(protocol);
+  if (!spans) byProtocol.set(protocol, (spans = computeOpenings(candidates, protocol)));
+  return spans;
+}
+
+function computeOpenings(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
   const members = candidates
     .filter((c) => c.rule.protocol === protocol || c.rule.protocol === '-1')
     .map((c) => ({ candidate: c, span: spanIn(c.rule, protocol) }));
@@ -311,7 +322,7 @@ function allTrafficCulprits(ctx: Context, candidates: readonly Candidate[]): { c
   const culprits = new Set<Candidate>();
   const openings: Opening[] = [];
   for (let round = 0; round < candidates.length; round++) {
-    const rest = candidates.filter((c) => !culprits.has(c));
+    const rest = culprits.size === 0 ? candidates : candidates.filter((c) => !culprits.has(c));
     const found: Candidate[] = [];
     for (const protocol of ['tcp', 'udp'] as const) {
       const spans = openingsOf(rest, protocol);
@@ -426,12 +437,27 @@ function checkOtherProtocols(ctx: Context, candidates: readonly Candidate[]): vo
   });
 }
 
+/**
+ * Blocks that are not the internet alone matter only if, together, they could cover an IP
+ * version's whole space. When even all of a group's blocks cannot, no port's subset can, so
+ * only the rules that are the internet on their own need the per-port judgement. A /0 is left
+ * out of that test: where it reaches a port it covers alone and every other rule is redundant
+ * there. Exact, and it keeps the common group (private ranges plus world-open rules) cheap.
+ */
+function internetCapable(candidates: Candidate[]): Candidate[] {
+  const all = candidates.flatMap((c) => c.cidrs).filter((b) => b.prefix > 0);
+  const canCover = { 4: coversAddressSpace(all, 4), 6: coversAddressSpace(all, 6) };
+  if (canCover[4] && canCover[6]) return candidates;
+  return candidates.filter((c) => c.internet.length > 0 || c.cidrs.some((b) => canCover[b.version]));
+}
+
 function checkExposure(ctx: Context, rules: readonly FlatRule[], ingressRead: boolean): void {
   if (!ingressRead) markUnknown(ctx, 'IpPermissions', 'inbound rules were not read');
-  const candidates = candidatesOf(ctx, rules);
+  const candidates = internetCapable(candidatesOf(ctx, rules));
   const { culprits, openings } = allTrafficCulprits(ctx, candidates);
   checkAllTraffic(ctx, openings);
-  const rest = candidates.filter((c) => !culprits.has(c));
+  // The same array when nothing was set aside, so the port checks reuse the openings computed above.
+  const rest = culprits.size === 0 ? candidates : candidates.filter((c) => !culprits.has(c));
   checkPorts(ctx, rest);
   checkOtherProtocols(ctx, rest);
 }

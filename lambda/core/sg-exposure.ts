@@ -78,6 +78,8 @@ function judge(covering: readonly Candidate[]): Pick<OpenSpan, 'rules' | 'famili
   }
   for (const version of [4, 6] as const) {
     const pool = covering.filter((c) => c.cidrs.some((b) => b.version === version));
+    // Every rule here is already the internet alone in this version: a union would add nothing.
+    if (pool.every((c) => c.internet.some((b) => b.version === version))) continue;
     if (!covers(pool, version)) continue;
     families.add(version);
     const needed = irredundant(pool, version);

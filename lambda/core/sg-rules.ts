@@ -137,8 +137,8 @@ function ruleKey(r: FlatRule): string {
     ports = `${s.lo}-${s.hi}`;
   } else ports = `${r.fromPort ?? -1}:${r.toPort ?? -1}`;
   const cidr = r.sourceType === 'cidr' ? parseCidr(r.source) : undefined;
-  const source = cidr ? `${cidr.version}:${cidr.start}/${cidr.prefix}` : r.source.toLowerCase();
-  return [r.direction, protocol, ports, r.sourceType, source].join('|');
+  const source = cidr ? cidr.canonical : r.source.toLowerCase();
+  return `${r.direction}|${protocol}|${ports}|${r.sourceType}|${source}`;
 }
 
 /**
@@ -160,7 +160,9 @@ export function flattenRules(s: SecurityGroupSnapshot): FlattenedRules {
   const unmatched = new Map<string, FlatRule[]>();
   for (const r of ownRules) {
     const k = ruleKey(r);
-    unmatched.set(k, [...(unmatched.get(k) ?? []), r]);
+    const same = unmatched.get(k);
+    if (same) same.push(r);
+    else unmatched.set(k, [r]);
   }
   const merged = fromPermissions.map((p) => {
     const match = unmatched.get(ruleKey(p))?.shift();

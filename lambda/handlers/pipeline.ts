@@ -45,7 +45,8 @@ function count(deps: PipelineDeps, result: EvaluationResult): void {
   const m = deps.metrics;
   if (!m) return;
   m.count('Evaluations', { status: result.status });
-  for (const f of result.findings) m.count('Findings', { severity: f.severity, checkId: f.checkId });
+  // By severity only: each dimension combination is a billed custom metric.
+  for (const f of result.findings) m.count('Findings', { severity: f.severity });
   if (result.remediation) {
     m.count('Remediations', { outcome: result.remediation.outcome });
     if (result.remediation.outcome === 'FAILED' || result.remediation.verified === false) m.count('RemediationFailures');

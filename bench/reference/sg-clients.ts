@@ -1,0 +1,12 @@
+/**
+ * Cold-start reference for the security-group function: nothing but the AWS SDK clients it uses,
+ * constructed once. Whatever the real bundle costs beyond this is our code, Powertools and wiring.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+// Exported so the bundler keeps the constructions, as the handler keeps its clients.
+export const clients = [
+  new EC2Client({ region: 'eu-west-1' }),
+  new SNSClient({ region: 'eu-west-1' }),
+];
