@@ -3,7 +3,6 @@
  * enforce share every decision. Exemptions come from deploy-time config, never from tags that
  * anyone with tagging rights could set.
  */
-import picomatch from 'picomatch';
 import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type PublicAccessBlockFlags, type RemediationReport } from './types';
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from './settings';
@@ -17,12 +16,40 @@ export type Plan<A> =
   | { kind: 'skip'; report: RemediationReport }
   | { kind: 'act'; mode: ActiveMode; action: A; report: RemediationReport };
 
+const GLOBS = new Map<string, RegExp>();
+
+/**
+ * A glob over a bucket name or group id/name: `*` any run, `?` one character, `[abc]` / `[a-z]`
+ * one of a set, `{a,b}` alternatives. Names hold no `/`, so path-glob rules (globstar, dotfiles)
+ * do not arise; a 20-line matcher keeps a 24 KiB library out of the function bundles.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = GLOBS.get(glob);
+  if (re) return re;
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] as string;
+    if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else if (c === '[' && glob.indexOf(']', i + 2) > i) {
+      const end = glob.indexOf(']', i + 2);
+      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      out += `[${body}]`;
+      i = end;
+    } else if (c === '{' && glob.indexOf('}', i) > i) {
+      const end = glob.indexOf('}', i);
+      out += `(?:${glob.slice(i + 1, end).split(',').map((alt) => alt.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
+      i = end;
+    } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  re = new RegExp(`^${out}$`);
+  GLOBS.set(glob, re);
+  return re;
+}
+
 /** The first exemption pattern (exact or glob) that matches one of the resource's names. */
 export function exemptionFor(names: readonly (string | undefined)[], patterns: readonly string[]): string | undefined {
-  return patterns.find((p) => {
-    const match = picomatch(p, { dot: true, nocase: false });
-    return names.some((n) => n !== undefined && (n === p || match(n)));
-  });
+  return patterns.find((p) => names.some((n) => n !== undefined && (n === p || globToRegExp(p).test(n))));
 }
 
 const flagsOff = (flags: PublicAccessBlockFlags | null | undefined): BpaFlag[] => BPA_FLAGS.filter((f) => flags?.[f] !== true);

@@ -16,6 +16,13 @@ describe('exemptions: exact names/ids or glob patterns', () => {
     [['sg-0123456789abcdef0', 'bastion'], ['bastion'], 'bastion'],
     [['sg-0123456789abcdef0', undefined], ['sg-0123456789abcdef0'], 'sg-0123456789abcdef0'],
     [['acme-site'], [], undefined],
+    [['assets-eu'], ['assets-{eu,us}'], 'assets-{eu,us}'],
+    [['assets-ap'], ['assets-{eu,us}'], undefined],
+    [['log-7'], ['log-[0-9]'], 'log-[0-9]'],
+    [['log-x'], ['log-[!0-9]'], 'log-[!0-9]'],
+    [['site.example.com'], ['site?example.com'], 'site?example.com'],
+    [['siteXexample.com'], ['site.example.com'], undefined],
+    [['a+b'], ['a+b'], 'a+b'],
   ])('%j against %j → %s', (names, patterns, expected) => {
     expect(exemptionFor(names, patterns)).toBe(expected);
   });
