@@ -1,5 +1,3 @@
-import ipaddr from 'ipaddr.js';
-
 /** A CIDR block as an inclusive integer interval, so ranges can be compared and merged exactly. */
 export interface Cidr {
   text: string;
@@ -13,15 +11,46 @@ export interface Cidr {
 
 const BITS = { 4: 32, 6: 128 } as const;
 
-function toBigInt(bytes: number[]): bigint {
-  return bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+/** Dotted-quad IPv4 only (no `10`, `0x0a.1` or leading zeros, which AWS rejects). */
+function parseIpv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const p of parts) {
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return undefined;
+    value = (value << 8n) | BigInt(p);
+  }
+  return value;
 }
 
-/** Only dotted-quad IPv4: ipaddr.js would also take `10` or `0x0a.1`, which AWS rejects. */
-function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
-  if (text.includes(':')) return ipaddr.IPv6.parse(text);
-  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) throw new Error('not a dotted-quad address');
-  return ipaddr.IPv4.parse(text);
+/** IPv6 with `::` compression and an embedded dotted quad in the last 32 bits. */
+function parseIpv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (half: string): number[] | undefined => {
+    if (half === '') return [];
+    const out: number[] = [];
+    const parts = half.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as string;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseIpv4(p);
+        if (v4 === undefined) return undefined;
+        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = groups(halves[0] as string);
+  const tail = halves.length === 2 ? groups(halves[1] as string) : [];
+  if (!head || !tail) return undefined;
+  // A dotted quad may only close the address.
+  if (halves.length === 2 && (halves[0] as string).includes('.')) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const all = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  return all.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
 /**
@@ -44,26 +73,17 @@ export function parseCidr(text: string): Cidr | undefined {
 
 function parseUncached(text: string): Cidr | undefined {
   const trimmed = text.trim();
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  let prefix: number;
-  try {
-    if (trimmed.includes('/')) {
-      const [address, bits] = trimmed.split('/');
-      if (!address || !bits || !/^\d{1,3}$/.test(bits)) return undefined;
-      addr = parseAddress(address);
-      prefix = Number(bits);
-    } else {
-      addr = parseAddress(trimmed);
-      prefix = addr.kind() === 'ipv4' ? 32 : 128;
-    }
-  } catch {
-    return undefined;
-  }
-  const version = addr.kind() === 'ipv4' ? 4 : 6;
+  const slash = trimmed.indexOf('/');
+  const address = slash < 0 ? trimmed : trimmed.slice(0, slash);
+  const bits = slash < 0 ? undefined : trimmed.slice(slash + 1);
+  if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
+  const version = address.includes(':') ? 6 : 4;
+  const value = version === 4 ? parseIpv4(address) : parseIpv6(address);
+  if (value === undefined) return undefined;
   const width = BITS[version];
+  const prefix = bits === undefined ? width : Number(bits);
   if (prefix > width) return undefined;
   const hostBits = BigInt(width - prefix);
-  const value = toBigInt(addr.toByteArray());
   const start = (value >> hostBits) << hostBits;
   const end = start + (1n << hostBits) - 1n;
   return { text: trimmed, version, prefix, start, end, canonical: `${version}:${start.toString(16)}/${prefix}` };

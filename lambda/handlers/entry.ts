@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { LocalClientFactory } from '../adapters/clients';
-import { PowertoolsMetricsSink } from '../adapters/metrics';
+import { EmfMetricsSink } from '../adapters/metrics';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { settingsFromEnv } from '../core/settings';
 import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type TargetOutcome } from './pipeline';
@@ -17,7 +17,7 @@ export function createEventHandler(evaluate: Evaluator): (event: unknown, contex
   const logger = new Logger({ serviceName: 'exposure-guard' });
   const clients = new LocalClientFactory();
   const notifier = new SnsNotifier(clients.client(SNSClient, {}), topicArn);
-  const metrics = new PowertoolsMetricsSink();
+  const metrics = new EmfMetricsSink();
   const ownRoleName = process.env.GUARD_ROLE_NAME;
   return async (event, context) => {
     logger.addContext(context);
