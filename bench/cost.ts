@@ -87,7 +87,9 @@ export interface CostInputs {
 
 export interface CostLine { item: string; arithmetic: string; usd: number }
 
-export function costModel(inputs: CostInputs): { guard: CostLine[]; guardTotal: number; managed: CostLine[]; managedTotal: number; recordBytes: { bucket: number; group: number } } {
+export function costModel(inputs: CostInputs): {
+  guard: CostLine[]; guardTotal: number; managed: CostLine[]; managedTotal: number; managedChangeOnlyTotal: number; recordBytes: { bucket: number; group: number };
+} {
   const a = ASSUMPTIONS;
   const p = PRICES;
   const rec = meanRecordBytes();
@@ -122,9 +124,12 @@ export function costModel(inputs: CostInputs): { guard: CostLine[]; guardTotal: 
     { item: 'Security Hub security checks', arithmetic: `the same ${checks} checks, tiered`, usd: tiered(checks) },
     { item: 'Security Hub finding ingestion', arithmetic: `first 10,000 a month free; ~${resources} resources' findings updated`, usd: 0 },
   ].map((l) => ({ ...l, usd: r2(l.usd) }));
+  // The same services evaluating only on change (no daily re-check of unchanged resources).
+  const changeOnly = changes * p.configItem + 2 * tiered(changeChecks);
   return {
     guard, guardTotal: r2(guard.reduce((s, l) => s + l.usd, 0)),
     managed, managedTotal: r2(managed.reduce((s, l) => s + l.usd, 0)),
+    managedChangeOnlyTotal: r2(changeOnly),
     recordBytes: rec,
   };
 }

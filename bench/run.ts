@@ -151,9 +151,10 @@ ${table([['item', 'arithmetic', 'USD'], ...r.cost.guard.map((l) => [l.item, l.ar
 
 ${table([['item', 'arithmetic', 'USD'], ...r.cost.managed.map((l) => [l.item, l.arithmetic, l.usd.toFixed(2)])])}
 
-Read with care: AWS Config evaluates change-triggered rules only on change, so with no daily
-re-check its bill is far lower than the line above (the periodic term drops out); but it then does not
-re-check what it cannot see change either. The sweep is not scheduled yet (a later step), so today's
+Read with care: AWS Config evaluates change-triggered rules only on change. Without the daily
+re-check (the periodic term dropped) the same services cost **$${r.cost.managedChangeOnlyTotal.toFixed(2)} a month**
+(configuration items + change-triggered evaluations + Security Hub checks), and then do not re-check
+what they did not see change. The sweep is not scheduled yet (a later step), so today's
 guard bill is the event lines only. The sweep's email line assumes no re-notification suppression
 (\`renotifyAfterHours\`, not built yet): with it, still-open findings would be re-sent once a day at most.
 `;
