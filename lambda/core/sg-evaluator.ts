@@ -55,6 +55,8 @@ export interface SgExposureState {
 
 interface Context {
   snapshot: SecurityGroupSnapshot;
+  /** Who the group exposes, worked out once for all its findings. */
+  reach?: ReturnType<typeof reachOf>;
   settings: GuardSettings;
   label: string;
   findings: Finding[];
@@ -80,8 +82,15 @@ function markUnknown(ctx: Context, field: string, reason?: string): void {
   if (r && !ctx.unknownReasons[field]) ctx.unknownReasons[field] = r;
 }
 
+/** Settings arrays live as long as the function; their port sets are built once each. */
+const PORT_SETS = new WeakMap<readonly number[], Set<number>>();
+const NO_PORTS = new Set<number>();
+
 function validPorts(ports: readonly number[] | undefined): Set<number> {
-  return new Set((ports ?? []).filter((p) => Number.isInteger(p) && p >= 0 && p <= 65535));
+  if (!ports) return NO_PORTS;
+  let set = PORT_SETS.get(ports);
+  if (!set) PORT_SETS.set(ports, (set = new Set(ports.filter((p) => Number.isInteger(p) && p >= 0 && p <= 65535))));
+  return set;
 }
 
 /* ---- sources ---- */
@@ -223,19 +232,20 @@ function reachOf(snapshot: SecurityGroupSnapshot): SgExposureState & { titleNote
 /* ---- evidence and findings ---- */
 
 function evidenceRule(rule: FlatRule, internet?: string, entries?: Cidr[]): SgEvidenceRule {
-  return {
-    ...(rule.securityGroupRuleId ? { securityGroupRuleId: rule.securityGroupRuleId } : {}),
-    direction: rule.direction,
-    protocol: rule.protocol ?? 'unknown',
-    ...(rule.fromPort !== undefined ? { fromPort: rule.fromPort } : {}),
-    ...(rule.toPort !== undefined ? { toPort: rule.toPort } : {}),
-    source: rule.source,
-    sourceType: rule.sourceType,
-    ...(rule.description ? { description: rule.description } : {}),
-    ports: rulePorts(rule),
-    ...(internet ? { internet } : {}),
-    ...(rule.sourceType === 'prefix-list' && entries ? { prefixListEntries: entries.map((c) => c.text) } : {}),
-  };
+  // Field order is the evidence's reading order (id first), so build it in that order.
+  const e = {} as SgEvidenceRule;
+  if (rule.securityGroupRuleId) e.securityGroupRuleId = rule.securityGroupRuleId;
+  e.direction = rule.direction;
+  e.protocol = rule.protocol ?? 'unknown';
+  if (rule.fromPort !== undefined) e.fromPort = rule.fromPort;
+  if (rule.toPort !== undefined) e.toPort = rule.toPort;
+  e.source = rule.source;
+  e.sourceType = rule.sourceType;
+  if (rule.description) e.description = rule.description;
+  e.ports = rulePorts(rule);
+  if (internet) e.internet = internet;
+  if (rule.sourceType === 'prefix-list' && entries) e.prefixListEntries = entries.map((c) => c.text);
+  return e;
 }
 
 /** The rules behind a set of openings, each once, in rule order, with the first reason found. */
@@ -280,7 +290,7 @@ interface ExposureSpec {
 
 function pushExposure(ctx: Context, spec: ExposureSpec): void {
   const { snapshot } = ctx;
-  const reach = reachOf(snapshot);
+  const reach = (ctx.reach ??= reachOf(snapshot));
   const latent = reach.state === 'latent';
   const severity: Severity = latent && severityRank(spec.severity) > severityRank('MEDIUM') ? 'MEDIUM' : spec.severity;
   if (reach.state === 'unknown') markUnknown(ctx, 'networkInterfaces', 'not read: findings keep full severity, as if a public interface used the group');
@@ -360,14 +370,30 @@ function checkAllTraffic(ctx: Context, openings: Opening[]): void {
   });
 }
 
+const UNIONS = new WeakMap<Set<number>, WeakMap<Set<number>, Set<number>>>();
+function unionOf(a: Set<number>, b: Set<number>): Set<number> {
+  let byB = UNIONS.get(a);
+  if (!byB) UNIONS.set(a, (byB = new WeakMap()));
+  let u = byB.get(b);
+  if (!u) byB.set(b, (u = new Set([...a, ...b])));
+  return u;
+}
+
+const SORTED = new WeakMap<Set<number>, number[]>();
+function sortedPorts(ports: Set<number>): number[] {
+  let sorted = SORTED.get(ports);
+  if (!sorted) SORTED.set(ports, (sorted = [...ports].sort((a, b) => a - b)));
+  return sorted;
+}
+
 function checkPorts(ctx: Context, candidates: readonly Candidate[]): void {
   const risky = validPorts(ctx.settings.highRiskPorts);
   const highRisk: Opening[] = [];
   const unauthorized: Opening[] = [];
   for (const protocol of ['tcp', 'udp'] as const) {
     const allowed = validPorts(protocol === 'tcp' ? ctx.settings.allowedPublicPorts : ctx.settings.allowedPublicUdpPorts);
-    const notReported = new Set([...risky, ...allowed]);
-    const riskyInOrder = [...risky].sort((a, b) => a - b);
+    const notReported = unionOf(risky, allowed);
+    const riskyInOrder = sortedPorts(risky);
     for (const open of openingsOf(candidates, protocol)) {
       for (const p of riskyInOrder) {
         if (p >= open.lo && p <= open.hi) highRisk.push({ protocol, span: { lo: p, hi: p }, open });
@@ -445,8 +471,20 @@ function checkOtherProtocols(ctx: Context, candidates: readonly Candidate[]): vo
  * there. Exact, and it keeps the common group (private ranges plus world-open rules) cheap.
  */
 function internetCapable(candidates: Candidate[]): Candidate[] {
-  const all = candidates.flatMap((c) => c.cidrs).filter((b) => b.prefix > 0);
-  const canCover = { 4: coversAddressSpace(all, 4), 6: coversAddressSpace(all, 6) };
+  // Blocks whose sizes add up to less than the space cannot cover it: skip the sort.
+  const size = { 4: 0n, 6: 0n };
+  const all: Cidr[] = [];
+  for (const c of candidates) {
+    for (const b of c.cidrs) {
+      if (b.prefix === 0) continue;
+      size[b.version] += b.end - b.start + 1n;
+      all.push(b);
+    }
+  }
+  const canCover = {
+    4: size[4] >= 1n << 32n && coversAddressSpace(all, 4),
+    6: size[6] >= 1n << 128n && coversAddressSpace(all, 6),
+  };
   if (canCover[4] && canCover[6]) return candidates;
   return candidates.filter((c) => c.internet.length > 0 || c.cidrs.some((b) => canCover[b.version]));
 }

@@ -79,27 +79,34 @@ function field(value: unknown, key: string): unknown {
 
 function withDescription(rule: FlatRule, description: unknown): FlatRule {
   const d = text(description);
-  return d ? { ...rule, description: d } : rule;
+  if (d) rule.description = d;
+  return rule;
+}
+
+/** Built by assignment, not spreads: groups are flattened per evaluation and the sweep does thousands. */
+function flatRule(direction: Direction, protocol: unknown, fromPort: unknown, toPort: unknown, source: string, sourceType: SourceType): FlatRule {
+  const rule: FlatRule = { direction, protocol: normaliseProtocol(protocol), source, sourceType };
+  const from = port(fromPort);
+  const to = port(toPort);
+  if (from !== undefined) rule.fromPort = from;
+  if (to !== undefined) rule.toPort = to;
+  return rule;
 }
 
 function flattenPermission(p: SgIpPermission, direction: Direction): FlatRule[] {
   if (typeof p !== 'object' || p === null) return [];
-  const base = {
-    direction,
-    protocol: normaliseProtocol(p.IpProtocol),
-    ...(port(p.FromPort) !== undefined ? { fromPort: port(p.FromPort) } : {}),
-    ...(port(p.ToPort) !== undefined ? { toPort: port(p.ToPort) } : {}),
-  };
   const out: FlatRule[] = [];
-  const add = (source: string | undefined, sourceType: SourceType, entry: unknown, extra: Partial<FlatRule> = {}): void => {
-    if (source) out.push(withDescription({ ...base, source, sourceType, ...extra }, field(entry, 'Description')));
+  const add = (source: string | undefined, sourceType: SourceType, entry: unknown, userId?: string): void => {
+    if (!source) return;
+    const rule = flatRule(direction, p.IpProtocol, p.FromPort, p.ToPort, source, sourceType);
+    if (userId) rule.sourceUserId = userId;
+    out.push(withDescription(rule, field(entry, 'Description')));
   };
   for (const r of asArray(p.IpRanges)) add(text(field(r, 'CidrIp')), 'cidr', r);
   for (const r of asArray(p.Ipv6Ranges)) add(text(field(r, 'CidrIpv6')), 'cidr', r);
   for (const r of asArray(p.PrefixListIds)) add(text(field(r, 'PrefixListId')), 'prefix-list', r);
   for (const g of asArray(p.UserIdGroupPairs)) {
-    const userId = text(field(g, 'UserId'));
-    add(text(field(g, 'GroupId')) ?? text(field(g, 'GroupName')), 'security-group', g, userId ? { sourceUserId: userId } : {});
+    add(text(field(g, 'GroupId')) ?? text(field(g, 'GroupName')), 'security-group', g, text(field(g, 'UserId')));
   }
   return out;
 }
@@ -107,24 +114,21 @@ function flattenPermission(p: SgIpPermission, direction: Direction): FlatRule[] 
 function fromRule(r: SgRule): FlatRule | undefined {
   if (typeof r !== 'object' || r === null) return undefined;
   const ref = r.ReferencedGroupInfo;
-  const [source, sourceType]: [string | undefined, SourceType] =
-    text(r.CidrIpv4) ? [text(r.CidrIpv4), 'cidr']
-      : text(r.CidrIpv6) ? [text(r.CidrIpv6), 'cidr']
-        : text(r.PrefixListId) ? [text(r.PrefixListId), 'prefix-list']
-          : [text(field(ref, 'GroupId')), 'security-group'];
+  let source: string | undefined;
+  let sourceType: SourceType;
+  if ((source = text(r.CidrIpv4)) || (source = text(r.CidrIpv6))) sourceType = 'cidr';
+  else if ((source = text(r.PrefixListId))) sourceType = 'prefix-list';
+  else {
+    source = text(field(ref, 'GroupId'));
+    sourceType = 'security-group';
+  }
   if (!source) return undefined;
-  const id = text(r.SecurityGroupRuleId);
+  const rule = flatRule(r.IsEgress === true ? 'egress' : 'ingress', r.IpProtocol, r.FromPort, r.ToPort, source, sourceType);
   const userId = text(field(ref, 'UserId'));
-  return withDescription({
-    direction: r.IsEgress === true ? 'egress' : 'ingress',
-    protocol: normaliseProtocol(r.IpProtocol),
-    ...(port(r.FromPort) !== undefined ? { fromPort: port(r.FromPort) } : {}),
-    ...(port(r.ToPort) !== undefined ? { toPort: port(r.ToPort) } : {}),
-    source,
-    sourceType,
-    ...(sourceType === 'security-group' && userId ? { sourceUserId: userId } : {}),
-    ...(id ? { securityGroupRuleId: id } : {}),
-  }, r.Description);
+  if (sourceType === 'security-group' && userId) rule.sourceUserId = userId;
+  const id = text(r.SecurityGroupRuleId);
+  if (id) rule.securityGroupRuleId = id;
+  return withDescription(rule, r.Description);
 }
 
 /** Same rule whatever spelling AWS used: `6` vs `tcp`, `-1` vs absent ports, CIDR text case. */
@@ -133,8 +137,10 @@ function ruleKey(r: FlatRule): string {
   let ports: string;
   if (protocol === '-1') ports = '*';
   else if (hasPorts(protocol)) {
-    const s = portSpan(r);
-    ports = `${s.lo}-${s.hi}`;
+    const { fromPort: from, toPort: to } = r;
+    ports = from === undefined || to === undefined || from < 0 || to < 0
+      ? `${FULL_PORT_RANGE.lo}-${FULL_PORT_RANGE.hi}`
+      : `${Math.min(from, to, FULL_PORT_RANGE.hi)}-${Math.min(Math.max(from, to), FULL_PORT_RANGE.hi)}`;
   } else ports = `${r.fromPort ?? -1}:${r.toPort ?? -1}`;
   const cidr = r.sourceType === 'cidr' ? parseCidr(r.source) : undefined;
   const source = cidr ? cidr.canonical : r.source.toLowerCase();
@@ -149,14 +155,25 @@ function ruleKey(r: FlatRule): string {
  */
 export function flattenRules(s: SecurityGroupSnapshot): FlattenedRules {
   // The reader filters by group-id already; a rule of another group would be a reader bug, not ours to judge.
-  const ownRules = asArray(s.rules)
-    .filter((r) => field(r, 'GroupId') === undefined || field(r, 'GroupId') === s.GroupId)
-    .map((r) => fromRule(r as SgRule))
-    .filter((r): r is FlatRule => r !== undefined);
-  const fromPermissions = [
-    ...asArray(s.IpPermissions).flatMap((p) => flattenPermission(p as SgIpPermission, 'ingress')),
-    ...asArray(s.IpPermissionsEgress).flatMap((p) => flattenPermission(p as SgIpPermission, 'egress')),
-  ];
+  const ownRules: FlatRule[] = [];
+  for (const r of asArray(s.rules)) {
+    const group = field(r, 'GroupId');
+    if (group !== undefined && group !== s.GroupId) continue;
+    const flat = fromRule(r as SgRule);
+    if (flat) ownRules.push(flat);
+  }
+  const read = {
+    ingress: Array.isArray(s.IpPermissions) || Array.isArray(s.rules),
+    egress: Array.isArray(s.IpPermissionsEgress) || Array.isArray(s.rules),
+  };
+  // Both reads normally describe the same rules (they are made in parallel): when every source of
+  // IpPermissions is one of DescribeSecurityGroupRules' rules, spelled the same, and there are as
+  // many, the rules (which carry the ids) are the whole answer. Checked on the raw text, without
+  // building rule objects; anything else takes the full union below.
+  if (Array.isArray(s.rules) && sameRules(s, ownRules)) return { rules: ownRules, read };
+  const fromPermissions: FlatRule[] = [];
+  for (const p of asArray(s.IpPermissions)) fromPermissions.push(...flattenPermission(p as SgIpPermission, 'ingress'));
+  for (const p of asArray(s.IpPermissionsEgress)) fromPermissions.push(...flattenPermission(p as SgIpPermission, 'egress'));
   const unmatched = new Map<string, FlatRule[]>();
   for (const r of ownRules) {
     const k = ruleKey(r);
@@ -167,14 +184,45 @@ export function flattenRules(s: SecurityGroupSnapshot): FlattenedRules {
   const merged = fromPermissions.map((p) => {
     const match = unmatched.get(ruleKey(p))?.shift();
     if (!match?.securityGroupRuleId) return p;
-    return withDescription({ ...p, securityGroupRuleId: match.securityGroupRuleId }, p.description ?? match.description);
+    p.securityGroupRuleId = match.securityGroupRuleId;
+    if (!p.description && match.description) p.description = match.description;
+    return p;
   });
-  const leftovers = [...unmatched.values()].flat();
-  return {
-    rules: [...merged, ...leftovers],
-    read: {
-      ingress: Array.isArray(s.IpPermissions) || Array.isArray(s.rules),
-      egress: Array.isArray(s.IpPermissionsEgress) || Array.isArray(s.rules),
-    },
-  };
+  for (const rest of unmatched.values()) merged.push(...rest);
+  return { rules: merged, read };
+}
+
+/** Protocol -1 has no ports: DescribeSecurityGroups omits them where DescribeSecurityGroupRules says -1. */
+function rawKey(direction: Direction, protocol: unknown, from: unknown, to: unknown, source: string): string {
+  const p = normaliseProtocol(protocol) ?? '?';
+  return p === '-1' ? `${direction}|-1|||${source}` : `${direction}|${p}|${port(from) ?? ''}|${port(to) ?? ''}|${source}`;
+}
+
+function sameRules(s: SecurityGroupSnapshot, rules: readonly FlatRule[]): boolean {
+  if (!Array.isArray(s.IpPermissions) || !Array.isArray(s.IpPermissionsEgress)) return false;
+  const keys = new Map<string, number>();
+  for (const r of rules) {
+    const k = rawKey(r.direction, r.protocol, r.fromPort, r.toPort, r.source);
+    keys.set(k, (keys.get(k) ?? 0) + 1);
+  }
+  let matched = 0;
+  for (const [direction, list] of [['ingress', s.IpPermissions], ['egress', s.IpPermissionsEgress]] as const) {
+    for (const p of list) {
+      if (typeof p !== 'object' || p === null) return false;
+      const sources = [
+        ...asArray(p.IpRanges).map((r) => text(field(r, 'CidrIp'))), ...asArray(p.Ipv6Ranges).map((r) => text(field(r, 'CidrIpv6'))),
+        ...asArray(p.PrefixListIds).map((r) => text(field(r, 'PrefixListId'))),
+        ...asArray(p.UserIdGroupPairs).map((g) => text(field(g, 'GroupId')) ?? text(field(g, 'GroupName'))),
+      ];
+      for (const source of sources) {
+        if (!source) return false;
+        const k = rawKey(direction, p.IpProtocol, p.FromPort, p.ToPort, source);
+        const left = keys.get(k) ?? 0;
+        if (left === 0) return false;
+        keys.set(k, left - 1);
+        matched += 1;
+      }
+    }
+  }
+  return matched === rules.length;
 }

@@ -59,14 +59,15 @@ describe('security-group revocations', () => {
       { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], rules, networkInterfaces: [{ NetworkInterfaceId: 'eni-1', PublicIp: '203.0.113.9' }],
   });
   const enforce = resolveSettings({ remediation: { securityGroupIngress: 'enforce' } });
-  const sgr = (id: string, protocol: string, from: number, to: number, cidr: string, egress = false) => ({
+  const sgr = (id: string, protocol: string, from: number, to: number, cidr: string, egress = false, description?: string) => ({
     SecurityGroupRuleId: id, GroupId: 'sg-0a1b2c3d4e5f60718', IsEgress: egress, IpProtocol: protocol, FromPort: from, ToPort: to, CidrIpv4: cidr,
+    ...(description ? { Description: description } : {}),
   });
 
   test('one world-open and one private CIDR in the same permission: only the world-open rule is revoked', () => {
     const s = group(
       [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'temp' }, { CidrIp: '10.0.0.0/8', Description: 'vpn' }] }],
-      [sgr('sgr-0aaaaaaaaaaaaaaa1', 'tcp', 22, 22, '0.0.0.0/0'), sgr('sgr-0bbbbbbbbbbbbbbb2', 'tcp', 22, 22, '10.0.0.0/8'), sgr('sgr-0eeeeeeeeeeeeeee9', '-1', -1, -1, '0.0.0.0/0', true)],
+      [sgr('sgr-0aaaaaaaaaaaaaaa1', 'tcp', 22, 22, '0.0.0.0/0', false, 'temp'), sgr('sgr-0bbbbbbbbbbbbbbb2', 'tcp', 22, 22, '10.0.0.0/8', false, 'vpn'), sgr('sgr-0eeeeeeeeeeeeeee9', '-1', -1, -1, '0.0.0.0/0', true)],
     );
     const plan = planSecurityGroupRevocations(evaluateSecurityGroup(s, enforce), enforce, { groupId: s.GroupId, groupName: 'web' });
     expect(plan.kind).toBe('act');
