@@ -193,34 +193,36 @@ export function flattenRules(s: SecurityGroupSnapshot): FlattenedRules {
 }
 
 /** Protocol -1 has no ports: DescribeSecurityGroups omits them where DescribeSecurityGroupRules says -1. */
-function rawKey(direction: Direction, protocol: unknown, from: unknown, to: unknown, source: string): string {
-  const p = normaliseProtocol(protocol) ?? '?';
-  return p === '-1' ? `${direction}|-1|||${source}` : `${direction}|${p}|${port(from) ?? ''}|${port(to) ?? ''}|${source}`;
+function portsKey(protocol: string | undefined, from: unknown, to: unknown): string {
+  return protocol === '-1' ? '-1||' : `${protocol ?? '?'}|${port(from) ?? ''}|${port(to) ?? ''}`;
 }
+
+const SOURCE_FIELDS = [['IpRanges', 'CidrIp'], ['Ipv6Ranges', 'CidrIpv6'], ['PrefixListIds', 'PrefixListId'], ['UserIdGroupPairs', 'GroupId']] as const;
 
 function sameRules(s: SecurityGroupSnapshot, rules: readonly FlatRule[]): boolean {
   if (!Array.isArray(s.IpPermissions) || !Array.isArray(s.IpPermissionsEgress)) return false;
   const keys = new Map<string, number>();
   for (const r of rules) {
-    const k = rawKey(r.direction, r.protocol, r.fromPort, r.toPort, r.source);
+    const k = `${r.direction}|${portsKey(r.protocol, r.fromPort, r.toPort)}|${r.source}`;
     keys.set(k, (keys.get(k) ?? 0) + 1);
   }
   let matched = 0;
   for (const [direction, list] of [['ingress', s.IpPermissions], ['egress', s.IpPermissionsEgress]] as const) {
     for (const p of list) {
       if (typeof p !== 'object' || p === null) return false;
-      const sources = [
-        ...asArray(p.IpRanges).map((r) => text(field(r, 'CidrIp'))), ...asArray(p.Ipv6Ranges).map((r) => text(field(r, 'CidrIpv6'))),
-        ...asArray(p.PrefixListIds).map((r) => text(field(r, 'PrefixListId'))),
-        ...asArray(p.UserIdGroupPairs).map((g) => text(field(g, 'GroupId')) ?? text(field(g, 'GroupName'))),
-      ];
-      for (const source of sources) {
-        if (!source) return false;
-        const k = rawKey(direction, p.IpProtocol, p.FromPort, p.ToPort, source);
-        const left = keys.get(k) ?? 0;
-        if (left === 0) return false;
-        keys.set(k, left - 1);
-        matched += 1;
+      const prefix = `${direction}|${portsKey(normaliseProtocol(p.IpProtocol), p.FromPort, p.ToPort)}|`;
+      for (const [listField, sourceField] of SOURCE_FIELDS) {
+        const entries = (p as Record<string, unknown>)[listField];
+        if (!Array.isArray(entries)) continue;
+        for (const e of entries) {
+          const source = text(field(e, sourceField)) ?? (listField === 'UserIdGroupPairs' ? text(field(e, 'GroupName')) : undefined);
+          if (!source) return false;
+          const k = prefix + source;
+          const left = keys.get(k) ?? 0;
+          if (left === 0) return false;
+          keys.set(k, left - 1);
+          matched += 1;
+        }
       }
     }
   }
