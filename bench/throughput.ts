@@ -167,7 +167,10 @@ if (require.main === module) {
   const report = measureThroughput({
     buckets: numberFlag(args, 'buckets'), groups: numberFlag(args, 'groups'), seed: numberFlag(args, 'seed'), minMs: numberFlag(args, 'min-ms'),
   });
-  printTable(report);
-  console.log(JSON.stringify(report, null, 2));
+  if (args.includes('--json-only')) console.log(JSON.stringify(report));
+  else {
+    printTable(report);
+    console.log(JSON.stringify(report, null, 2));
+  }
   if (sink === -1) console.log(''); // keeps `sink` observable
 }
