@@ -5,7 +5,7 @@
  * measured, and any target missed is reported as missed, with the reason.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureColdStart, TARGETS, type ColdStartReport } from './cold-start';
@@ -208,7 +208,6 @@ async function main() {
 
 if (process.argv.includes('--render')) {
   // Re-render docs/benchmarks.md from the committed results (text changes without a re-run).
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), markdown(JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8')) as Results));
 } else {
   void main();
