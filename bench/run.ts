@@ -132,7 +132,10 @@ list → read → evaluate → notify → log, streamed, with bounded concurrenc
 rate limits (${Object.entries(SIM.rates).map(([s, l]) => `${s} ${l.rate}/s, burst ${l.burst}`).join('; ')}) that answer throttling errors
 above them. Buckets are read one by one (S3 has no batch read; the account level once); security
 groups in batches of 200 through EC2's filters. Throttling retries depend on timing; everything else
-counted is deterministic.
+counted is deterministic. At these limits the sweep is CPU-bound before it is rate-bound, so the
+last scenario tightens S3 to 100 requests/s per API: the SDK's adaptive retry mode then carries the
+throttling, and a bucket whose reads still fail after 8 attempts is reported INCOMPLETE (its checks
+did not run, and the record says why), never dropped.
 
 ${table([['scenario', 'wall s', 'calls', 'calls / resource', 'retries (throttled + transient)', 'peak RSS MB', 'evaluated', 'incomplete', 'lost', 'emails'], ...Object.entries(r.resources).map(([n, x]) => [n, (x.wallMs / 1000).toFixed(1), String(x.calls), String(x.callsPerResource), `${x.retries} (${x.throttled} + ${x.transientFailures})`, String(x.peakRssMb), String(x.stats.evaluated), String(x.stats.incomplete), String(x.lost), String(x.notifications)])])}
 
