@@ -155,7 +155,16 @@ export class ExposureGuard extends Construct {
     // dependency cycle (key → rule → function → role policy → key), so each grant is pinned to
     // this account's rules or alarms in this region.
     this.allowServiceToUseKey('EventBridgeDeadLetters', 'events.amazonaws.com', `arn:${Aws.PARTITION}:events:${stack.region}:${stack.account}:rule/*`);
-    this.allowServiceToUseKey('CloudWatchAlarms', 'cloudwatch.amazonaws.com', `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*`);
+    // CloudWatch's documented key policy for alarms on an encrypted topic has no source conditions
+    // (it is not known to send aws:SourceArn to KMS); a condition it does not send would silence
+    // every alarm. The key only serves this stack's topics and queue, which CloudWatch can reach
+    // only through our own alarms.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarms',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+    }));
 
     this.operations = new Operations(this, 'Operations', {
       opsTopic: this.opsTopic,

@@ -110,6 +110,11 @@ function whatWasDone(result: EvaluationResult, settings: GuardSettings): string 
       lines.push(`    undo: ${rule.restore}`);
     }
   }
+  const kept = (r.kept as { rule: { securityGroupRuleId?: string; protocol: string; ports: string; source: string }; reason: string }[] | undefined) ?? [];
+  if (kept.length > 0) {
+    lines.push('NOT revoked (still open; close by hand):');
+    for (const k of kept) lines.push(`  ${k.rule.securityGroupRuleId ?? '(no rule id)'}: ${k.rule.protocol} ${k.rule.ports} from ${k.rule.source}: ${k.reason}`);
+  }
   const after = r.after as { checkId: string; severity: string; latent: boolean }[] | undefined;
   if (after) {
     lines.push(after.length === 0 ? 'Now: no findings.' : `Now: ${after.map((f) => `${f.checkId} ${f.severity}${f.latent ? ' (latent)' : ''}`).join(', ')}`);

@@ -25,7 +25,14 @@ const GLOBS = new Map<string, RegExp>();
  */
 export function globToRegExp(glob: string): RegExp {
   let re = GLOBS.get(glob);
-  if (re) return re;
+  if (!re) {
+    re = new RegExp(`^${globBody(glob)}$`);
+    GLOBS.set(glob, re);
+  }
+  return re;
+}
+
+function globBody(glob: string): string {
   let out = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
@@ -33,18 +40,16 @@ export function globToRegExp(glob: string): RegExp {
     else if (c === '?') out += '.';
     else if (c === '[' && glob.indexOf(']', i + 2) > i) {
       const end = glob.indexOf(']', i + 2);
-      const body = glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-      out += `[${body}]`;
+      out += `[${glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
       i = end;
     } else if (c === '{' && glob.indexOf('}', i) > i) {
+      // Each alternative is a glob itself: {public-assets-*,www.example.com}
       const end = glob.indexOf('}', i);
-      out += `(?:${glob.slice(i + 1, end).split(',').map((alt) => alt.replace(/[.+^$()|[\]\\*?]/g, '\\$&')).join('|')})`;
+      out += `(?:${glob.slice(i + 1, end).split(',').map(globBody).join('|')})`;
       i = end;
     } else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  re = new RegExp(`^${out}$`);
-  GLOBS.set(glob, re);
-  return re;
+  return out;
 }
 
 /** The first exemption pattern (exact or glob) that matches one of the resource's names. */

@@ -80,10 +80,10 @@ interface PrincipalVerdict {
 
 function principalValueIsPublic(type: string, value: string): boolean {
   if (value === '*' || hasVariable(value) || hasWildcard(value)) return true;
-  // A web identity provider (graph.facebook.com, accounts.google.com, cognito-identity…) federates
-  // strangers; an IAM SAML/OIDC provider ARN belongs to one account and is a fixed principal.
-  if (type === 'Federated') return !value.startsWith('arn:');
-  return false;
+  // Federated principals are not on AWS's list of fixed values: a web identity provider
+  // (graph.facebook.com, accounts.google.com) is AWS's own public example, and an IAM SAML/OIDC
+  // provider ARN may front a public identity provider (token.actions.githubusercontent.com).
+  return type === 'Federated';
 }
 
 function principalVerdict(s: PolicyStatement): PrincipalVerdict {
@@ -111,7 +111,13 @@ function principalVerdict(s: PolicyStatement): PrincipalVerdict {
       open.push(`${type}: ${list.join(', ')}`);
       continue;
     }
-    for (const v of list) if (principalValueIsPublic(type, v)) open.push(`${type}: ${v}`);
+    for (const v of list) {
+      if (!principalValueIsPublic(type, v)) continue;
+      open.push(`${type}: ${v}`);
+      if (type === 'Federated' && v.startsWith('arn:') && !hasWildcard(v)) {
+        undetermined = `Federated ${v}: an IAM identity provider is not on AWS's list of fixed principals, nor ruled out`;
+      }
+    }
   }
   if (open.length === 0) return { isPublic: false, grantee: '' };
   const everyone = open.some((o) => o === 'AWS: *' || o === 'CanonicalUser: *');

@@ -7,12 +7,12 @@
  * world-open group that no public interface uses is latent (MEDIUM), because the next attachment
  * or public IP makes it live.
  */
-import { coversAddressSpace, parseCidr, type Cidr } from './cidr';
+import { parseCidr, type Cidr } from './cidr';
 import { securityGroupConsoleLink } from './fix-commands';
 import { buildResult } from './result';
 import { EC2_19_HIGH_RISK_PORTS, type GuardSettings } from './settings';
 import { severityRank } from './severity';
-import { coversDomain, isInternetCidr, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
+import { coversDomain, coversPublicSpace, isInternetCidr, isPrivateBlock, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
 import { revokeRulesFix } from './sg-fix';
 import {
   highRiskLabel, listForTitle, portRangeLabel, protocolLabel, rulePorts, serviceOf, spanLabel,
@@ -471,22 +471,23 @@ function checkOtherProtocols(ctx: Context, candidates: readonly Candidate[]): vo
  * there. Exact, and it keeps the common group (private ranges plus world-open rules) cheap.
  */
 function internetCapable(candidates: Candidate[]): Candidate[] {
-  // Blocks whose sizes add up to less than the space cannot cover it: skip the sort.
+  // Public blocks whose sizes (with the private space) add up to less than the space cannot cover it: skip the sort.
   const size = { 4: 0n, 6: 0n };
-  const all: Cidr[] = [];
+  const all = { 4: [] as Cidr[], 6: [] as Cidr[] };
   for (const c of candidates) {
     for (const b of c.cidrs) {
-      if (b.prefix === 0) continue;
+      if (b.prefix === 0 || isPrivateBlock(b)) continue;
       size[b.version] += b.end - b.start + 1n;
-      all.push(b);
+      all[b.version].push(b);
     }
   }
+  const privateSize = { 4: (1n << 24n) + (1n << 20n) + (1n << 16n), 6: 1n << 121n };
   const canCover = {
-    4: size[4] >= 1n << 32n && coversAddressSpace(all, 4),
-    6: size[6] >= 1n << 128n && coversAddressSpace(all, 6),
+    4: size[4] + privateSize[4] >= 1n << 32n && coversPublicSpace(all[4], 4),
+    6: size[6] + privateSize[6] >= 1n << 128n && coversPublicSpace(all[6], 6),
   };
   if (canCover[4] && canCover[6]) return candidates;
-  return candidates.filter((c) => c.internet.length > 0 || c.cidrs.some((b) => canCover[b.version]));
+  return candidates.filter((c) => c.internet.length > 0 || c.cidrs.some((b) => canCover[b.version] && !isPrivateBlock(b)));
 }
 
 function checkExposure(ctx: Context, rules: readonly FlatRule[], ingressRead: boolean): void {

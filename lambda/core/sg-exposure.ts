@@ -4,7 +4,7 @@
  * or when the rules reaching a port together cover the whole address space (0.0.0.0/1 +
  * 128.0.0.0/1, or 256 /8s). So the question is asked per port, not per rule.
  */
-import { coversAddressSpace, isBroad, isIpv6UniqueLocal, isRfc1918, type Cidr } from './cidr';
+import { coversAddressSpace, isBroad, isIpv6UniqueLocal, isRfc1918, parseCidr, type Cidr } from './cidr';
 import type { FlatRule } from './sg-rules';
 
 /** An ingress rule with its source resolved to address blocks (a prefix list to its entries). */
@@ -46,8 +46,32 @@ function size(c: Candidate, version: 4 | 6): bigint {
   return c.cidrs.filter((b) => b.version === version).reduce((n, b) => n + (b.end - b.start + 1n), 0n);
 }
 
+/**
+ * Private ranges are never "the internet", not even as part of a union: traffic from 10/8 comes
+ * from inside the network. So a union is judged over public blocks only, with the private space
+ * filled in: public rules that together cover every public address are the internet, and a
+ * private rule beside them is never named (nor revoked).
+ */
+const PRIVATE_SPACE: Record<4 | 6, Cidr[]> = {
+  4: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((t) => parseCidr(t) as Cidr),
+  6: [parseCidr('fc00::/7') as Cidr],
+};
+
+export function isPrivateBlock(b: Cidr): boolean {
+  return b.version === 4 ? isRfc1918(b) : isIpv6UniqueLocal(b);
+}
+
+export function publicBlocks(c: Candidate, version: 4 | 6): Cidr[] {
+  return c.cidrs.filter((b) => b.version === version && !isPrivateBlock(b));
+}
+
+/** True when the blocks, with the private space filled in, cover every address of the version. */
+export function coversPublicSpace(blocks: readonly Cidr[], version: 4 | 6): boolean {
+  return coversAddressSpace([...blocks, ...PRIVATE_SPACE[version]], version);
+}
+
 function covers(pool: readonly Candidate[], version: 4 | 6): boolean {
-  return coversAddressSpace(pool.flatMap((c) => c.cidrs), version);
+  return coversPublicSpace(pool.flatMap((c) => publicBlocks(c, version)), version);
 }
 
 /**
@@ -77,14 +101,14 @@ function judge(covering: readonly Candidate[]): Pick<OpenSpan, 'rules' | 'famili
     for (const b of c.internet) families.add(b.version);
   }
   for (const version of [4, 6] as const) {
-    const pool = covering.filter((c) => c.cidrs.some((b) => b.version === version));
+    const pool = covering.filter((c) => publicBlocks(c, version).length > 0);
     // Every rule here is already the internet alone in this version: a union would add nothing.
     if (pool.every((c) => c.internet.some((b) => b.version === version))) continue;
     if (!covers(pool, version)) continue;
     families.add(version);
     const needed = irredundant(pool, version);
     for (const c of needed) {
-      if (!rules.has(c)) rules.set(c, `with ${needed.length - 1} other rule(s) here, covers every IPv${version} address`);
+      if (!rules.has(c)) rules.set(c, `with ${needed.length - 1} other rule(s) here, covers every public IPv${version} address`);
     }
   }
   return rules.size > 0 ? { rules, families } : undefined;

@@ -3,9 +3,25 @@ import { readSecurityGroup } from '../adapters/security-group-reader';
 import { revokeIngressRules } from '../adapters/security-group-remediator';
 import { planSecurityGroupRevocations, withRemediation } from '../core/remediation';
 import { evaluateSecurityGroup } from '../core/sg-evaluator';
-import type { EvaluationResult, Finding, SecurityGroupSnapshot } from '../core/types';
+import type { SgEvidenceRule } from '../core/sg-evaluator';
+import { normaliseProtocol } from '../core/sg-rules';
+import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgIpPermission } from '../core/types';
 import type { Evaluator, PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
+
+/** IpPermissions minus the single sources that were revoked (matched on protocol, ports and source). */
+function withoutSources(permissions: SgIpPermission[] | undefined, gone: SgEvidenceRule[]): SgIpPermission[] | undefined {
+  if (!permissions) return permissions;
+  const isGone = (p: SgIpPermission, source: string | undefined) => gone.some((g) => g.source === source
+    && normaliseProtocol(p.IpProtocol) === g.protocol
+    && (g.protocol === '-1' || (p.FromPort === g.fromPort && p.ToPort === g.toPort)));
+  return permissions.map((p) => ({
+    ...p,
+    IpRanges: p.IpRanges?.filter((r) => !isGone(p, r.CidrIp)),
+    Ipv6Ranges: p.Ipv6Ranges?.filter((r) => !isGone(p, r.CidrIpv6)),
+    PrefixListIds: p.PrefixListIds?.filter((r) => !isGone(p, r.PrefixListId)),
+  }));
+}
 
 const concernsExposure = (f: Finding) => f.checkId === 'SG_OPEN_ALL_TRAFFIC' || f.checkId === 'SG_OPEN_HIGH_RISK_PORT';
 
@@ -26,10 +42,12 @@ export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot,
   if (plan.kind === 'skip') return withRemediation(result, plan.report, concernsExposure);
   const ids = plan.action.map((r) => r.rule.securityGroupRuleId);
   const report = await carryOut(plan, () => revokeIngressRules(ec2, snapshot.GroupId, ids), (applied) => {
-    // What the group looks like now: the same snapshot without the rules EC2 confirms are gone.
-    const gone = new Set(ids.filter((id) => !applied.remaining.includes(id)));
-    const rules = snapshot.rules?.filter((r) => !(r.SecurityGroupRuleId && gone.has(r.SecurityGroupRuleId)));
-    const after = evaluateSecurityGroup({ ...snapshot, rules, IpPermissions: undefined }, deps.settings);
+    // What the group looks like now: the same snapshot without the rules EC2 confirms are gone,
+    // in both reads, so a rule that was not revoked (no id, allowed port) still shows as open.
+    const gone = plan.action.filter((r) => !applied.remaining.includes(r.rule.securityGroupRuleId)).map((r) => r.rule);
+    const goneIds = new Set(gone.map((r) => r.securityGroupRuleId));
+    const rules = snapshot.rules?.filter((r) => !(r.SecurityGroupRuleId && goneIds.has(r.SecurityGroupRuleId)));
+    const after = evaluateSecurityGroup({ ...snapshot, rules, IpPermissions: withoutSources(snapshot.IpPermissions, gone) }, deps.settings);
     return {
       verified: applied.verified,
       ...(applied.remaining.length ? { stillPresent: applied.remaining } : {}),

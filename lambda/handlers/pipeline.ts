@@ -35,10 +35,18 @@ export interface PipelineDeps {
   accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
 }
 
-/** CloudTrail records a Lambda's calls as `arn:…:sts::<account>:assumed-role/<role>/<function>`. */
-export function isOwnCall(trigger: Trigger | undefined, roleName: string | undefined): boolean {
-  if (!trigger?.actor || !roleName) return false;
-  return trigger.actor.includes(`:assumed-role/${roleName}/`) || trigger.actor.endsWith(`:role/${roleName}`);
+/**
+ * CloudTrail records a Lambda's calls as `arn:<partition>:sts::<account>:assumed-role/<role>/<function>`.
+ * The account is part of the match: a role of the same name in another account (a cross-account
+ * caller) must never be mistaken for the guard and silence its own alert.
+ */
+export function isOwnCall(trigger: Trigger | undefined, roleName: string | undefined, account: string | undefined): boolean {
+  if (!trigger?.actor || !roleName || !account) return false;
+  return new RegExp(`^arn:aws[a-z-]*:(sts::${account}:assumed-role/${escapeRegExp(roleName)}/[^/]+|iam::${account}:role/${escapeRegExp(roleName)})$`).test(trigger.actor);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function count(deps: PipelineDeps, result: EvaluationResult): void {
@@ -76,7 +84,7 @@ export async function processTarget(
   count(deps, result);
   // The guard's own remediation call comes back as an event: evaluate and log it, but the
   // responder already has the email about this change. No second message, no loop.
-  const ownCall = isOwnCall(trigger, deps.ownRoleName);
+  const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const notification = ownCall ? undefined : composeNotification(result, deps.settings);
   let messageId: string | undefined;
   if (notification) {

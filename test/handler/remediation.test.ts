@@ -313,12 +313,33 @@ describe('security-group ingress', () => {
     expect(metrics.named('RemediationFailures')).toHaveLength(1);
   });
 
+  test('a world-open rule that could not be revoked (no rule id) stays in "after" and the email says so', async () => {
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ ...META, SecurityGroups: [{
+      GroupId: GROUP, GroupName: 'web', IpPermissionsEgress: [],
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+      ],
+    }] });
+    // DescribeSecurityGroupRules (read a moment apart) shows only the SSH rule
+    ec2.on(DescribeSecurityGroupRulesCommand).callsFake((input: { Filters?: { Name: string }[] }) => ({ ...META, SecurityGroupRules:
+      input.Filters?.some((f) => f.Name === 'security-group-rule-id') ? [] : [
+        { SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaa1', GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' }] }));
+    await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);
+    expect(ec2).toHaveReceivedCommandWith(RevokeSecurityGroupIngressCommand, { GroupId: GROUP, SecurityGroupRuleIds: ['sgr-0aaaaaaaaaaaaaaa1'] });
+    const [m] = messages();
+    expect(m?.result.remediation).toMatchObject({ outcome: 'APPLIED', verified: true, after: [expect.objectContaining({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' })] });
+    expect(m?.email).toContain('NOT revoked (still open; close by hand):');
+    expect(m?.email).toContain('(no rule id): tcp 3389 from 0.0.0.0/0');
+    expect(m?.email).not.toContain('Now: no findings.');
+  });
+
   test('the guard\'s own RevokeSecurityGroupIngress event and a duplicate delivery: one revoke, one message', async () => {
     const d = deps({ remediation: { securityGroupIngress: 'enforce' } }, { ownRoleName: 'GuardSgRole' });
     await run('ec2-authorize-ingress-sdk.json', d, evaluateSecurityGroupTarget);
     await run('ec2-authorize-ingress-sdk.json', d, evaluateSecurityGroupTarget);
     await run('ec2-revoke-ingress-rule-ids.json', d, evaluateSecurityGroupTarget, (e) => {
-      e.detail.userIdentity = { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/GuardSgRole/ExposureGuard-SecurityGroupEvaluator' };
+      e.detail.userIdentity = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/GuardSgRole/ExposureGuard-SecurityGroupEvaluator' };
     });
     expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 1);
     expect(messages()).toHaveLength(1);

@@ -23,6 +23,9 @@ describe('exemptions: exact names/ids or glob patterns', () => {
     [['site.example.com'], ['site?example.com'], 'site?example.com'],
     [['siteXexample.com'], ['site.example.com'], undefined],
     [['a+b'], ['a+b'], 'a+b'],
+    [['public-assets-2024'], ['{public-assets-*,www.example.com}'], '{public-assets-*,www.example.com}'],
+    [['www.example.com'], ['{public-assets-*,www.example.com}'], '{public-assets-*,www.example.com}'],
+    [['wwwXexample.com'], ['{public-assets-*,www.example.com}'], undefined],
   ])('%j against %j → %s', (names, patterns, expected) => {
     expect(exemptionFor(names, patterns)).toBe(expected);
   });

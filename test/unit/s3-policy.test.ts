@@ -60,7 +60,8 @@ describe('principals', () => {
     ['a policy variable in the principal', { AWS: 'arn:aws:iam::111122223333:user/${aws:username}' }, true],
     ['Federated web identity accounts.google.com', { Federated: 'accounts.google.com' }, true],
     ['Federated cognito-identity.amazonaws.com', { Federated: 'cognito-identity.amazonaws.com' }, true],
-    ['Federated IAM SAML provider of one account (fixed)', { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' }, false],
+    ['Federated IAM SAML provider (not on the list of fixed values: undetermined, read as public)', { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' }, true],
+    ['Federated IAM OIDC provider for a public IdP', { Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com' }, true],
     ['a fixed account id', { AWS: '111122223333' }, false],
     ['a fixed role ARN', { AWS: 'arn:aws:iam::111122223333:role/reader' }, false],
     ['a malformed account id is still a fixed value', { AWS: '12345' }, false],
@@ -83,6 +84,12 @@ describe('principals', () => {
     delete s.Principal;
     const v = verdict(policy(s));
     expect(v).toMatchObject({ isPublic: true, determined: false });
+  });
+
+  test('a Federated IAM provider ARN is undetermined, with the reason', () => {
+    const v = verdict(policy(stmt({ Principal: { Federated: 'arn:aws:iam::111122223333:saml-provider/corp' } })));
+    expect(v).toMatchObject({ isPublic: true, determined: false });
+    expect(v.v.publicStatements[0]?.undeterminedBy.join(' ')).toContain('identity provider');
   });
 
   test('an unknown principal type is undetermined and read as public', () => {

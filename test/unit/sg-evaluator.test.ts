@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { parseCidr, type Cidr } from '../../lambda/core/cidr';
+import { isPrivateBlock } from '../../lambda/core/sg-exposure';
 import { evaluateSecurityGroup, type SgEvidenceRule } from '../../lambda/core/sg-evaluator';
 import { DEFAULT_SETTINGS, EC2_19_HIGH_RISK_PORTS, type GuardSettings } from '../../lambda/core/settings';
 import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../../lambda/core/types';
@@ -173,16 +175,24 @@ describe('protocols, port ranges and sources', () => {
     expect(rulesOf(f)[0]?.internet).toBe('0.0.0.0/1 is a public range broader than /8');
   });
 
-  test('256 /8s: all are named (each is needed), the reason says they only cover together', () => {
+  test('256 /8s: the 255 public ones are named (each is needed), the private 10/8 is not; the reason says they cover together', () => {
     const f = only(evaluate(group([tcp(22, ...slash8s())])), 'SG_OPEN_HIGH_RISK_PORT');
-    expect(rulesOf(f)).toHaveLength(256);
-    expect(rulesOf(f)[0]?.internet).toMatch(/with 255 other rule\(s\) here, covers every IPv4 address/);
+    expect(rulesOf(f)).toHaveLength(255);
+    expect(rulesOf(f).map((x) => x.source)).not.toContain('10.0.0.0/8');
+    expect(rulesOf(f)[0]?.internet).toMatch(/with 254 other rule\(s\) here, covers every public IPv4 address/);
+  });
+
+  test('private ranges are never the internet, not even as the piece that completes a union', () => {
+    // the reviewer's case: public blocks covering everything but 10/8, plus the VPC's own 10/8
+    const publicBlocks = ['0.0.0.0/5', '8.0.0.0/7', '11.0.0.0/8', '12.0.0.0/6', '16.0.0.0/4', '32.0.0.0/3', '64.0.0.0/2', '128.0.0.0/1'];
+    const f = only(evaluate(group([tcp(22, ...publicBlocks, '10.0.0.0/8')])), 'SG_OPEN_HIGH_RISK_PORT');
+    expect(rulesOf(f).map((x) => x.source).sort()).toEqual([...publicBlocks].sort());
   });
 
   test('a redundant private rule is not named when the public ones already cover', () => {
     const f = only(evaluate(group([tcp(22, ...slash8s(), '10.1.0.0/16')])), 'SG_OPEN_HIGH_RISK_PORT');
     expect(rulesOf(f).map((x) => x.source)).not.toContain('10.1.0.0/16');
-    expect(rulesOf(f)).toHaveLength(256);
+    expect(rulesOf(f)).toHaveLength(255);
   });
 
   test('union per port: ports reached by both halves are open, ports reached by one are not', () => {
@@ -538,9 +548,11 @@ describe('properties', () => {
     }), { numRuns: 30 });
   });
 
-  test('the same partition with one block missing is not the internet', () => {
+  test('the same partition with one public block missing is not the internet', () => {
     fc.assert(fc.property(partition, fc.nat(), (blocks, drop) => {
-      const kept = blocks.filter((_, i) => i !== drop % blocks.length);
+      const removable = blocks.filter((b) => !isPrivateBlock(parseCidr(b) as Cidr));
+      const gone = removable[drop % removable.length];
+      const kept = blocks.filter((b) => b !== gone);
       expect(evaluate(group([tcp(22, ...kept)])).findings).toEqual([]);
     }), { numRuns: 30 });
   });
