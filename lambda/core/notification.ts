@@ -175,8 +175,9 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
     `  ${consoleLink(result)}`,
   ];
   if (others.length > 0) {
-    sections.push('', `ALSO FOUND (below ${settings.notifyMinSeverity}, not alerting)`,
-      ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}`));
+    sections.push('', 'ALSO FOUND (not alerting here)',
+      ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}${isAtLeast(f.severity, settings.notifyMinSeverity)
+        ? ' (alerted on the account resource)' : ` (below ${settings.notifyMinSeverity})`}`));
   }
   if (result.unknown.length > 0) {
     sections.push('', 'NOT READ (these checks did not run; the result is not a clean bill of health)',
