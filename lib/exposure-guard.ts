@@ -209,7 +209,11 @@ export class ExposureGuard extends Construct {
       this.securityGroupFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'RevokeWorldOpenIngress',
         actions: ['ec2:RevokeSecurityGroupIngress'],
-        resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:security-group/*`],
+        // Revoking by SecurityGroupRuleIds may also be authorised against the rules themselves.
+        resources: [
+          `arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:security-group/*`,
+          `arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:security-group-rule/*`,
+        ],
       }));
     }
   }

@@ -20,6 +20,10 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
     reason: 's3:GetAccountPublicAccessBlock (and s3:PutAccountPublicAccessBlock, present only when account remediation is enforce) support no resource-level permissions (Service Authorization Reference); each stands in its own statement.',
   });
   Validations.of(guard.securityGroupFunction.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group-rule/*]',
+    reason: 'RevokeSecurityGroupIngress by SecurityGroupRuleIds (enforce only) may be authorised against the rule resources too; same account and region, the one action.',
+  });
+  Validations.of(guard.securityGroupFunction.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
     reason: 'Remediation (enforce only) revokes rules of whichever group an event names, in this account and region only; the action is RevokeSecurityGroupIngress alone and the code revokes single rule ids.',
   });

@@ -304,6 +304,16 @@ describe('security-group ingress', () => {
     expect(m?.email).toContain(`undo: aws ec2 authorize-security-group-ingress --group-id ${GROUP} --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"0.0.0.0/0","Description":"temp debug"}]}]'`);
   });
 
+  test('a racing duplicate already revoked the rule (InvalidSecurityGroupRuleId.NotFound): verified, not a failure', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+      rules = rules.filter((r) => r.SecurityGroupRuleId !== 'sgr-0aaaaaaaaaaaaaaa1');
+      throw ec2Error('InvalidSecurityGroupRuleId.NotFound', 400, "The security group rule ID 'sgr-0aaaaaaaaaaaaaaa1' does not exist");
+    });
+    await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);
+    expect(messages()[0]?.result.remediation).toMatchObject({ outcome: 'APPLIED', verified: true });
+    expect(metrics.named('RemediationFailures')).toEqual([]);
+  });
+
   test('enforce, Revoke fails (UnauthorizedOperation): FAILED with the error, the exposure still CRITICAL', async () => {
     ec2.on(RevokeSecurityGroupIngressCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
     await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);

@@ -305,7 +305,10 @@ describe('remediation permissions', () => {
     const { template } = synth({ remediation: { securityGroupIngress: 'enforce' } });
     expect(writes(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([{
       Sid: 'RevokeWorldOpenIngress', Effect: 'Allow', Action: 'ec2:RevokeSecurityGroupIngress',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':security-group/*']] },
+      Resource: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':security-group-rule/*']] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':security-group/*']] },
+      ],
     }]);
     expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([]);
   });
