@@ -10,7 +10,9 @@ import { resolveSettings, type GuardSettings } from '../lambda/core/settings';
 import { bucketSnapshotProblem } from '../lambda/core/snapshot-validation';
 import { targets } from '../lambda/core/targets';
 import type { BucketSnapshot, EvaluationResult, Severity } from '../lambda/core/types';
+import type { ClientFactory } from '../lambda/adapters/clients';
 import { InputError } from './cli-errors';
+import { runScan } from './cli-scan';
 import { evaluateSecurityGroupInput } from './cli-security-group';
 
 export interface CliIo {
@@ -26,6 +28,7 @@ const USAGE = `usage:
   exposure-guard evaluate bucket FILE|-          evaluate a BucketSnapshot
   exposure-guard evaluate security-group FILE|-  evaluate a SecurityGroupSnapshot or describe-security-groups output
   exposure-guard targets FILE|-                  what an EventBridge CloudTrail event makes the guard re-evaluate
+  exposure-guard scan [--json] [--region R]      every bucket and security group of the caller's account (read-only)
 options:
   --config FILE        the exposureGuard configuration object (same as cdk.json context)
   --fail-on SEVERITY   exit 1 when a finding is at or above SEVERITY (LOW, MEDIUM, HIGH, CRITICAL)`;
@@ -124,12 +127,44 @@ export function runCli(argv: string[], io: CliIo): number {
   }
 }
 
+/** `scan` talks to AWS, so it is the one asynchronous command. */
+export async function runScanCommand(argv: string[], io: CliIo, clients?: ClientFactory): Promise<number> {
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv, allowPositionals: false,
+        options: { json: { type: 'boolean' }, region: { type: 'string' }, config: { type: 'string' }, 'fail-on': { type: 'string' } },
+      }));
+    } catch (error) {
+      throw new InputError((error as Error).message, true);
+    }
+    const failOn = values['fail-on']?.toUpperCase();
+    if (failOn !== undefined && !isSeverity(failOn)) throw new InputError(`--fail-on: "${values['fail-on']}" is not a severity (LOW, MEDIUM, HIGH, CRITICAL)`);
+    return await runScan({
+      json: values.json === true, region: values.region, failOn, settings: loadSettings(values.config, io), clients,
+      out: io.stdout, err: io.stderr,
+    });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.stderr(`exposure-guard: ${error.message}\n`);
+    if (error.showUsage) io.stderr(`${USAGE}\n`);
+    return 2;
+  }
+}
+
 /** Called by bin/exposure-guard.js. */
 export function main(): void {
-  process.exitCode = runCli(process.argv.slice(2), {
+  const argv = process.argv.slice(2);
+  const io: CliIo = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     readFile: (p) => readFileSync(p, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
-  });
+  };
+  if (argv[0] === 'scan') {
+    void runScanCommand(argv.slice(1), io).then((code) => { process.exitCode = code; });
+    return;
+  }
+  process.exitCode = runCli(argv, io);
 }

@@ -80,7 +80,7 @@ export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): P
   // not in the stats. It runs first, so the buckets then see the account setting after any fix.
   if (account) {
     try {
-      await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, evaluateS3Target);
+      options.onOutcome?.(await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, evaluateS3Target));
     } catch {
       // already in the audit log ('notification failed'); the buckets are still swept
     }
