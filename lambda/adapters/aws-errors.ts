@@ -22,15 +22,6 @@ export function isAccessDenied(error: unknown): boolean {
   return ACCESS_DENIED.has(errorName(error));
 }
 
-const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException',
-  'TooManyRequestsException', 'SlowDown', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException',
-]);
-
-export function isThrottling(error: unknown): boolean {
-  return THROTTLING.has(errorName(error));
-}
-
 /** Thrown when a resource no longer exists; the handlers log it and move on (no finding). */
 export class ResourceGoneError extends Error {
   override name = 'ResourceGoneError';

@@ -99,6 +99,6 @@ export function wildcardToRegExp(pattern: string, caseInsensitive = true): RegEx
   return re;
 }
 
-export function statementLabel(s: PolicyStatement): string {
+export function statementLabel(s: Pick<PolicyStatement, 'sid' | 'index'>): string {
   return s.sid ? `Sid "${s.sid}"` : `statement #${s.index + 1}`;
 }

@@ -9,7 +9,7 @@ import {
   putBucketBpaCommand, tlsCommand,
 } from './fix-commands';
 import { buildResult } from './result';
-import { parsePolicy } from './policy-document';
+import { parsePolicy, statementLabel } from './policy-document';
 import { publicGrants } from './s3-acl';
 import { enforcesTls, evaluatePolicy, type PublicStatement } from './s3-policy';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from './types';
@@ -59,7 +59,7 @@ function checkPolicy(ctx: Context): void {
   const name = snapshot.name;
   const baseSeverity: Severity = writes ? 'CRITICAL' : 'HIGH';
   const what = writes ? 'publicly writable' : 'publicly readable';
-  const labels = statements.map((s) => (s.sid ? `Sid "${s.sid}"` : `statement #${s.index + 1}`));
+  const labels = statements.map(statementLabel);
   ctx.findings.push({
     checkId: 'S3_POLICY_PUBLIC',
     severity: latent ? 'LOW' : baseSeverity,
