@@ -79,6 +79,18 @@ export class ExposureGuard extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // enforceSSL gives each topic a policy of its own, which replaces SNS's default one: without
+    // this statement CloudWatch could not publish, and every alarm about the guard would be lost.
+    this.opsTopic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [this.opsTopic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${stack.region}:${stack.account}:alarm:*` },
+      },
+    }));
     for (const email of config.notificationEmails) {
       this.findingsTopic.addSubscription(new subscriptions.EmailSubscription(email));
       this.opsTopic.addSubscription(new subscriptions.EmailSubscription(email));
@@ -116,8 +128,10 @@ export class ExposureGuard extends Construct {
         new iam.PolicyStatement({
           sid: 'ReadBucketExposure',
           actions: S3_READ_ACTIONS,
-          // Any bucket in the account may be the one a call touched; S3 offers no narrower ARN.
+          // Any bucket in the account may be the one a call touched; S3 ARNs carry no account,
+          // so the condition keeps the grant to this account's buckets.
           resources: [`arn:${Aws.PARTITION}:s3:::*`],
+          conditions: { StringEquals: { 's3:ResourceAccount': stack.account } },
         }),
         new iam.PolicyStatement({
           sid: 'ReadAccountBlockPublicAccess',
@@ -184,6 +198,7 @@ export class ExposureGuard extends Construct {
         sid: 'RemediateBucketPublicAccess',
         actions: ['s3:PutBucketPublicAccessBlock'],
         resources: [`arn:${Aws.PARTITION}:s3:::*`],
+        conditions: { StringEquals: { 's3:ResourceAccount': Stack.of(this).account } },
       }));
       // Defence in depth: exempt buckets whose patterns IAM can express are denied the write outright.
       const iamPatterns = config.exemptBuckets.filter((p) => /^[A-Za-z0-9._*?-]+$/.test(p));

@@ -173,6 +173,7 @@ describe('the S3 function', () => {
         Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
           's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
+        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
       { Sid: 'ReadAccountBlockPublicAccess', Effect: 'Allow', Action: 's3:GetAccountPublicAccessBlock', Resource: '*' },
     ]);
@@ -256,6 +257,41 @@ describe('operations', () => {
     });
   });
 
+  test('CloudWatch alarms of this account and region may publish to the TLS-only ops topic (its own policy replaced SNS\'s default)', () => {
+    const policies = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
+      .filter((p) => JSON.stringify(p.Properties.Topics).includes('GuardOps'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.Properties.PolicyDocument.Statement).toContainEqual({
+      Sid: 'CloudWatchAlarmsPublish', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+      Resource: { Ref: expect.stringMatching(/^GuardOps/) },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+      },
+    });
+  });
+
+  test('every service that writes to a resource of the guard is allowed by that resource\'s policy', () => {
+    // EventBridge → dead-letter queue: one Allow per rule, pinned to that rule's ARN.
+    const queuePolicy = Object.values(template.findResources('AWS::SQS::QueuePolicy'))[0]?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    const rules = Object.keys(template.findResources('AWS::Events::Rule'));
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      expect(queuePolicy).toContainEqual(expect.objectContaining({
+        Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule, 'Arn'] } } },
+      }));
+    }
+    // Every alarm acts on the ops topic, which CloudWatch may publish to (above) and whose key it may use (below).
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^GuardOps/) }]);
+    }
+    // The findings topic is written only by the guard's own roles (identity policies, same account).
+    const findingsPolicy = Object.values(template.findResources('AWS::SNS::TopicPolicy'))
+      .find((p) => JSON.stringify(p.Properties.Topics).includes('GuardFindings'));
+    expect(findingsPolicy?.Properties.PolicyDocument.Statement.filter((st: { Effect: string }) => st.Effect === 'Allow')).toEqual([]);
+  });
+
   test('CloudWatch may use the key to publish alarms to the encrypted ops topic (its documented policy: no source conditions)', () => {
     template.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([{
       Sid: 'CloudWatchAlarms', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*',
@@ -285,7 +321,10 @@ describe('remediation permissions', () => {
   test('bucket enforce: only s3:PutBucketPublicAccessBlock, and an explicit Deny on exempt buckets IAM can express', () => {
     const { template } = synth({ remediation: { s3BucketPublicAccess: 'enforce' }, exemptBuckets: ['acme-site', 'public-*', '{a,b}-assets'] });
     expect(writes(template, 'GuardS3EvaluatorRole')).toEqual([
-      { Sid: 'RemediateBucketPublicAccess', Effect: 'Allow', Action: 's3:PutBucketPublicAccessBlock', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] } },
+      {
+        Sid: 'RemediateBucketPublicAccess', Effect: 'Allow', Action: 's3:PutBucketPublicAccessBlock', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
+        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
       { Sid: 'NeverRemediateExemptBuckets', Effect: 'Deny', Action: 's3:PutBucketPublicAccessBlock', Resource: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-site']] },
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::public-*']] },
