@@ -366,7 +366,11 @@ function checkAllTraffic(ctx: Context, openings: Opening[]): void {
     severity: 'CRITICAL',
     what,
     openings: openings.map((o) => ({ ...o, span: FULL_PORT_RANGE })),
-    controls: ['EC2.19', ...(families.includes('IPv4') ? ['EC2.53'] : []), ...(families.includes('IPv6') ? ['EC2.54'] : [])],
+    // restricted-common-ports (EC2.19) is TCP-only; all UDP ports fail EC2.18 and EC2.53/54 instead.
+    controls: [
+      ...(protocols.includes('tcp') ? ['EC2.19'] : ['EC2.18']),
+      ...(families.includes('IPv4') ? ['EC2.53'] : []), ...(families.includes('IPv6') ? ['EC2.54'] : []),
+    ],
   });
 }
 
@@ -386,11 +390,25 @@ function sortedPorts(ports: Set<number>): number[] {
   return sorted;
 }
 
+/**
+ * AWS's high-risk-port controls are TCP-only (restricted-ssh, restricted-common-ports), except that
+ * EC2.53/54 also count UDP for 22 and 3389. So UDP is high risk on those two only; any other UDP
+ * port open to the internet is EC2.18's "unauthorized port".
+ */
+const UDP_ADMIN_PORTS: ReadonlySet<number> = new Set([22, 3389]);
+const UDP_RISKY = new WeakMap<Set<number>, Set<number>>();
+function udpRisky(risky: Set<number>): Set<number> {
+  let set = UDP_RISKY.get(risky);
+  if (!set) UDP_RISKY.set(risky, (set = new Set([...risky].filter((p) => UDP_ADMIN_PORTS.has(p)))));
+  return set;
+}
+
 function checkPorts(ctx: Context, candidates: readonly Candidate[]): void {
-  const risky = validPorts(ctx.settings.highRiskPorts);
+  const tcpRisky = validPorts(ctx.settings.highRiskPorts);
   const highRisk: Opening[] = [];
   const unauthorized: Opening[] = [];
   for (const protocol of ['tcp', 'udp'] as const) {
+    const risky = protocol === 'tcp' ? tcpRisky : udpRisky(tcpRisky);
     const allowed = validPorts(protocol === 'tcp' ? ctx.settings.allowedPublicPorts : ctx.settings.allowedPublicUdpPorts);
     const notReported = unionOf(risky, allowed);
     const riskyInOrder = sortedPorts(risky);
@@ -418,13 +436,15 @@ function checkPorts(ctx: Context, candidates: readonly Candidate[]): void {
 }
 
 function pushHighRisk(ctx: Context, openings: Opening[]): void {
-  const ports = new Set(openings.map((o) => o.span.lo));
+  // The TCP-only controls (EC2.13/14/19, and EC2.18 for a custom port) name TCP openings only.
+  const ports = new Set(openings.filter((o) => o.protocol === 'tcp').map((o) => o.span.lo));
   const admin = openings.filter((o) => o.span.lo === 22 || o.span.lo === 3389);
   const adminFamilies = familiesOf(admin);
   const allowedToo = [...validPorts(ctx.settings.allowedPublicPorts)].filter((p) => openings.some((o) => o.protocol === 'tcp' && o.span.lo === p));
   pushExposure(ctx, {
     checkId: 'SG_OPEN_HIGH_RISK_PORT',
-    severity: 'CRITICAL',
+    // UDP 22/3389 alone is EC2.53/54's territory, rated High there.
+    severity: ports.size > 0 ? 'CRITICAL' : 'HIGH',
     what: listForTitle(openings.map((o) => highRiskLabel(o.protocol, o.span.lo)), 'high-risk ports'),
     openings,
     controls: [

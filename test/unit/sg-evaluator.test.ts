@@ -78,7 +78,8 @@ describe('protocols, port ranges and sources', () => {
     ['tcp 80-443 contains 110, 135, 143', [v4('tcp', 80, 443, '0.0.0.0/0')], [HR, UNAUTH]],
     ['udp 53', [v4('udp', 53, 53, '0.0.0.0/0')], [UNAUTH]],
     ['udp by number (17) on 53', [v4('17', 53, 53, '0.0.0.0/0')], [UNAUTH]],
-    ['udp 3389', [v4('udp', 3389, 3389, '0.0.0.0/0')], [HR]],
+    ['udp 3389 (EC2.53 counts UDP for 22/3389; rated High)', [v4('udp', 3389, 3389, '0.0.0.0/0')], ['SG_OPEN_HIGH_RISK_PORT:HIGH']],
+    ['udp 21 (EC2.19 is TCP-only: unauthorized)', [v4('udp', 21, 21, '0.0.0.0/0')], [UNAUTH]],
     ['udp 443 (UDP has no allowed ports by default)', [v4('udp', 443, 443, '0.0.0.0/0')], [UNAUTH]],
     ['tcp 8443', [tcp(8443, '0.0.0.0/0')], [UNAUTH]],
     ['icmp all types', [v4('icmp', -1, -1, '0.0.0.0/0')], [LOW]],
@@ -157,10 +158,35 @@ describe('protocols, port ranges and sources', () => {
     expect(f.title).toBe(`Security group ${GROUP} (web) allows protocol 47 (GRE) from the internet`);
   });
 
-  test('udp 3389 is high risk with EC2.14 and EC2.53, titled as UDP', () => {
+  test('udp 3389 is high risk under EC2.53 only (EC2.14/EC2.19 are TCP-only), HIGH as EC2.53 rates it, titled as UDP', () => {
     const f = only(evaluate(group([v4('udp', 3389, 3389, '0.0.0.0/0')])), 'SG_OPEN_HIGH_RISK_PORT');
     expect(f.title).toBe(`Security group ${GROUP} (web) allows RDP (UDP 3389) from the internet`);
+    expect(f.controls).toEqual(['EC2.53']);
+    expect(f.severity).toBe('HIGH');
+  });
+
+  test('udp 22 over IPv6 is EC2.54 only', () => {
+    const f = only(evaluate(group([v6('udp', 22, 22, '::/0')])), 'SG_OPEN_HIGH_RISK_PORT');
+    expect(f.controls).toEqual(['EC2.54']);
+    expect(f.severity).toBe('HIGH');
+  });
+
+  test('udp 21 (on the TCP-only EC2.19 list) is an unauthorized port, HIGH, not CRITICAL', () => {
+    const r = evaluate(group([v4('udp', 21, 21, '0.0.0.0/0')]));
+    expect(r.findings.map((f) => f.checkId)).toEqual(['SG_OPEN_UNAUTHORIZED_PORT']);
+    expect(r.findings[0]?.severity).toBe('HIGH');
+    expect(r.findings[0]?.controls).toEqual(['EC2.18']);
+  });
+
+  test('tcp 3389 and udp 3389 together: CRITICAL, with the TCP controls and EC2.53', () => {
+    const f = only(evaluate(group([v4('tcp', 3389, 3389, '0.0.0.0/0'), v4('udp', 3389, 3389, '0.0.0.0/0')])), 'SG_OPEN_HIGH_RISK_PORT');
+    expect(f.severity).toBe('CRITICAL');
     expect(f.controls).toEqual(['EC2.14', 'EC2.19', 'EC2.53']);
+  });
+
+  test('every UDP port open: all traffic, CRITICAL, EC2.18 and EC2.53 (EC2.19 is TCP-only)', () => {
+    const f = only(evaluate(group([v4('udp', 0, 65535, '0.0.0.0/0')])), 'SG_OPEN_ALL_TRAFFIC');
+    expect(f.controls).toEqual(['EC2.18', 'EC2.53']);
   });
 
   test('udp 53 is unauthorized (EC2.18) and says UDP', () => {
