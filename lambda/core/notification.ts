@@ -7,6 +7,7 @@ import { isAtLeast, maxSeverity } from './severity';
 import type { GuardSettings } from './settings';
 import type { SgExposureState } from './sg-evaluator';
 import type { EvaluationResult, Finding, Severity } from './types';
+import { plainText, quoted } from './untrusted';
 
 /** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
 export const MAX_SUBJECT = 99;
@@ -36,22 +37,76 @@ function ascii(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
+function groupNameOf(result: EvaluationResult): string | undefined {
+  for (const f of result.findings) if (typeof f.evidence.groupName === 'string') return f.evidence.groupName;
+  return undefined;
+}
+
 function resourceLabel(result: EvaluationResult): string {
   const { type, id } = result.resource;
   if (type === 's3-bucket') return `S3 bucket ${id}`;
-  if (type === 'security-group') return `Security group ${id}`;
+  if (type === 'security-group') {
+    const name = groupNameOf(result);
+    return `Security group ${id}${name !== undefined ? ` ${quoted(name, 40)}` : ''}`;
+  }
   return `Account ${id} (S3 account settings)`;
 }
 
-/** `[CRITICAL] <title> (<account> <region>)`, shortened to fit: the location first, then the title. */
-export function subjectFor(severity: Severity, title: string, account?: string, region?: string): string {
-  const prefix = `[${severity}] `;
+/** The resource as short as it can be named in a subject: the sg- id says "security group" itself. */
+function subjectResource(result: EvaluationResult): string {
+  const { type, id } = result.resource;
+  if (type === 's3-bucket') return `S3 bucket ${id}`;
+  if (type === 'security-group') {
+    const name = groupNameOf(result);
+    return `${id}${name !== undefined ? ` ${quoted(name, 30)}` : ''}`;
+  }
+  return `account ${id}`;
+}
+
+function portsPhrase(f: Finding): string {
+  const ports = Array.isArray(f.evidence.exposedPorts) ? f.evidence.exposedPorts as { protocol: string; ports: string; service?: string }[] : [];
+  const named = ports.map((p) => (p.service ? `${p.service} (${p.protocol === 'tcp' ? '' : `${p.protocol.toUpperCase()} `}${p.ports})` : `${p.protocol.toUpperCase()} ${p.ports}`));
+  return named.length > 3 ? `${named.slice(0, 3).join(', ')} +${named.length - 3} more` : named.join(', ') || 'ports';
+}
+
+/**
+ * The subject's verdict: our own fixed words, never a name someone else chose, so it always
+ * comes first and is never cut.
+ */
+export function verdictOf(f: Finding): string {
+  const latent = f.latent ? ' (latent)' : '';
+  switch (f.checkId) {
+    case 'S3_POLICY_PUBLIC':
+      return f.latent ? 'Public bucket policy (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (bucket policy)' : 'Publicly readable (bucket policy)';
+    case 'S3_ACL_PUBLIC':
+      return f.latent ? 'Public ACL (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (ACL)' : 'Publicly readable (ACL)';
+    case 'S3_BUCKET_BPA_OFF': return 'Block Public Access off';
+    case 'S3_ACCOUNT_BPA_OFF': return 'Account-level Block Public Access off';
+    case 'S3_TLS_NOT_ENFORCED': return 'TLS not enforced';
+    case 'S3_ACLS_ENABLED': return 'ACLs enabled';
+    case 'S3_LOGGING_OFF': return 'Server access logging off';
+    case 'SG_OPEN_ALL_TRAFFIC': return `All traffic open to the internet${latent}`;
+    case 'SG_OPEN_HIGH_RISK_PORT':
+    case 'SG_OPEN_UNAUTHORIZED_PORT': return `${portsPhrase(f)} open to the internet${latent}`;
+    case 'SG_DEFAULT_HAS_RULES': return 'Default security group has rules';
+    case 'EVALUATION_INCOMPLETE': return 'Could not be fully checked';
+    case 'GUARD_BLIND': return 'Exposure Guard is blind';
+  }
+}
+
+/**
+ * `[CRITICAL] <verdict>: <resource> (<account> <region>)` under SNS's limit. When it is too long
+ * the location goes first, then the resource is shortened; the severity and verdict stay whole.
+ */
+export function subjectFor(severity: Severity, verdict: string, resource: string, account?: string, region?: string): string {
+  const head = ascii(`[${severity}] ${verdict}: `);
   const where = [account, region].filter(Boolean).join(' ');
-  const full = ascii(`${prefix}${title}${where ? ` (${where})` : ''}`);
+  const what = ascii(resource);
+  const full = `${head}${what}${where ? ` (${ascii(where)})` : ''}`;
   if (full.length <= MAX_SUBJECT) return full;
-  const withoutWhere = ascii(`${prefix}${title}`);
-  if (withoutWhere.length <= MAX_SUBJECT) return withoutWhere;
-  return `${withoutWhere.slice(0, MAX_SUBJECT - 3)}...`;
+  if (head.length + what.length <= MAX_SUBJECT) return `${head}${what}`;
+  const room = MAX_SUBJECT - head.length - 3;
+  return room > 0 ? `${head}${what.slice(0, room)}...` : head.slice(0, MAX_SUBJECT).trimEnd();
 }
 
 function exposedTo(f: Finding): string | undefined {
@@ -106,7 +161,7 @@ function whatWasDone(result: EvaluationResult, settings: GuardSettings): string 
   if (revoked.length > 0 && r.outcome === 'APPLIED') {
     lines.push('Revoked (each can be restored with its command):');
     for (const rule of revoked) {
-      lines.push(`  ${rule.securityGroupRuleId}: ${rule.protocol} ${rule.ports} from ${rule.source}${rule.description ? ` ("${rule.description}")` : ''}`);
+      lines.push(`  ${rule.securityGroupRuleId}: ${rule.protocol} ${rule.ports} from ${rule.source}${rule.description ? ` (description ${quoted(rule.description)})` : ''}`);
       lines.push(`    undo: ${rule.restore}`);
     }
   }
@@ -214,8 +269,11 @@ export function composeNotification(result: EvaluationResult, settings: GuardSet
   if (account) attributes.account = { DataType: 'String', StringValue: account };
   if (region) attributes.region = { DataType: 'String', StringValue: region };
   return {
-    subject: subjectFor(severity, open[0]?.title ?? resourceLabel(result), account, region),
-    email: emailText(result, open, settings),
+    // An account's S3 settings are global: the account id is already the resource, and no region applies.
+    subject: result.resource.type === 's3-account'
+      ? subjectFor(severity, open[0] ? verdictOf(open[0]) : 'Findings', subjectResource(result))
+      : subjectFor(severity, open[0] ? verdictOf(open[0]) : 'Findings', subjectResource(result), account, region),
+    email: plainText(emailText(result, open, settings)),
     json: resultJson(result),
     severity,
     attributes,

@@ -136,6 +136,15 @@ export function planSecurityGroupRevocations(result: EvaluationResult, settings:
   if (exempt) {
     return { kind: 'skip', report: { action, mode, outcome: 'SKIPPED_EXEMPT', detail: `exempt: no action (exemptSecurityGroups pattern "${exempt}")` } };
   }
+  // Group names cannot start with "sg-", so any other pattern is one a name could match: with the
+  // name unread, whether the group is exempt is unknown, and an exempt group must never be cut.
+  const namePatterns = settings.exemptSecurityGroups.filter((p) => !p.startsWith('sg-'));
+  if (names.groupName === undefined && namePatterns.length > 0) {
+    return { kind: 'skip', report: {
+      action, mode, outcome: 'SKIPPED_UNKNOWN',
+      detail: `no action: the group's name could not be read, so whether it matches exemptSecurityGroups name pattern(s) ${namePatterns.map((p) => `"${p}"`).join(', ')} is unknown`,
+    } };
+  }
   const revocations = new Map<string, Revocation>();
   const kept: { rule: SgEvidenceRule; reason: string }[] = [];
   for (const f of findings) {

@@ -14,6 +14,7 @@ import { EC2_19_HIGH_RISK_PORTS, type GuardSettings } from './settings';
 import { severityRank } from './severity';
 import { coversDomain, coversPublicSpace, isInternetCidr, isPrivateBlock, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
 import { revokeRulesFix } from './sg-fix';
+import { quoted } from './untrusted';
 import {
   highRiskLabel, listForTitle, portRangeLabel, protocolLabel, rulePorts, serviceOf, spanLabel,
 } from './sg-labels';
@@ -555,7 +556,7 @@ export function evaluateSecurityGroup(snapshot: SecurityGroupSnapshot, settings:
   const ctx: Context = {
     snapshot,
     settings,
-    label: snapshot.GroupName ? `${snapshot.GroupId} (${snapshot.GroupName})` : snapshot.GroupId,
+    label: snapshot.GroupName ? `${snapshot.GroupId} ${quoted(snapshot.GroupName)}` : snapshot.GroupId,
     findings: [],
     unknown: [],
     unknownReasons: {},

@@ -26,7 +26,7 @@ export const SG_CHECK_IDS = [
 ] as const;
 export type S3CheckId = (typeof S3_CHECK_IDS)[number];
 export type SgCheckId = (typeof SG_CHECK_IDS)[number];
-export type CheckId = S3CheckId | SgCheckId | 'GUARD_BLIND';
+export type CheckId = S3CheckId | SgCheckId | 'EVALUATION_INCOMPLETE' | 'GUARD_BLIND';
 
 export interface PublicAccessBlockFlags {
   BlockPublicAcls?: boolean;

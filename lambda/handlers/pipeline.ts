@@ -117,11 +117,19 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
     return [];
   }
   deps.logger.info('event received', { trigger, targets: targets.map(targetId) });
-  try {
-    return await Promise.all(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
-  } finally {
-    deps.metrics?.flush();
+  // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
+  // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
+  const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
+  deps.metrics?.flush();
+  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed.length > 0) {
+    deps.logger.error('event failed', {
+      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, failedTargets: failed.length, targets: targets.length,
+      errors: failed.map((f) => describeError(f.reason)),
+    });
+    throw failed[0]?.reason;
   }
+  return settled.map((s) => (s as PromiseFulfilledResult<TargetOutcome>).value);
 }
 
 /** `arn:aws:lambda:eu-west-1:123456789012:function:name` → account and region. */

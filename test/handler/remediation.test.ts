@@ -144,7 +144,7 @@ describe('S3 bucket Block Public Access', () => {
     s3.on(PutPublicAccessBlockCommand).rejects(S3_ERRORS.accessDenied());
     await expect(run('s3-delete-bucket-public-access-block.json', deps({ remediation: { s3BucketPublicAccess: 'enforce' } }), evaluateS3Target)).resolves.toHaveLength(1);
     const [m] = messages();
-    expect(m?.subject).toMatch(/^\[CRITICAL\] S3 bucket acme-data is publicly writable/);
+    expect(m?.subject).toMatch(/^\[CRITICAL\] Publicly writable \(bucket policy\): S3 bucket acme-data/);
     expect(m?.result.remediation).toMatchObject({ outcome: 'FAILED', error: { name: 'AccessDenied', message: 'Access Denied' } });
     expect(m?.email).toContain('Error: AccessDenied: Access Denied');
     expect(metrics.named('RemediationFailures')).toHaveLength(1);

@@ -82,7 +82,7 @@ test('a public policy: one CRITICAL message with subject, attributes, email text
   expect(input).toMatchObject({
     TopicArn: TOPIC,
     MessageStructure: 'json',
-    Subject: '[CRITICAL] S3 bucket acme-site is publicly writable (bucket policy) (111122223333 eu-west-1)',
+    Subject: '[CRITICAL] Publicly writable (bucket policy): S3 bucket acme-site (111122223333 eu-west-1)',
     MessageAttributes: {
       severity: { DataType: 'String', StringValue: 'CRITICAL' },
       resourceType: { DataType: 'String', StringValue: 's3-bucket' },
@@ -135,7 +135,7 @@ test('a public ACL (AllUsers WRITE) with BPA off: CRITICAL ACL finding', async (
   await processEvent(cloudTrailFixture('s3-put-bucket-acl-single-grant.json'), deps(), evaluateS3Target);
 
   const { input, email, result } = published();
-  expect(input.Subject).toBe('[CRITICAL] S3 bucket acme-logs is publicly writable (ACL) (111122223333 eu-west-1)');
+  expect(input.Subject).toBe('[CRITICAL] Publicly writable (ACL): S3 bucket acme-logs (111122223333 eu-west-1)');
   expect(result.findings[0]).toMatchObject({ checkId: 'S3_ACL_PUBLIC', severity: 'CRITICAL', latent: false });
   expect(email).toContain('AllUsers (anyone on the internet): WRITE');
 });
@@ -223,7 +223,7 @@ test('DeleteAccountPublicAccessBlock: the account is evaluated and one MEDIUM me
   s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'not found'));
   await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'), deps(), evaluateS3Target);
   const { input, result } = published();
-  expect(input.Subject).toBe('[MEDIUM] Account 111122223333 has S3 Block Public Access off (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets) (111122223333 eu-west-1)'.slice(0, 99).replace(/.{3}$/, '...'));
+  expect(input.Subject).toBe('[MEDIUM] Account-level Block Public Access off: account 111122223333');
   expect(result).toMatchObject({ resource: { type: 's3-account', id: '111122223333' }, findings: [expect.objectContaining({ checkId: 'S3_ACCOUNT_BPA_OFF' })] });
   expect(s3.calls()).toHaveLength(0);
 });
@@ -281,6 +281,6 @@ describe('the deployed entry point', () => {
     const outcomes = await handler(cloudTrailFixture('s3-put-bucket-policy.json'), context);
     expect(outcomes).toEqual([expect.objectContaining({ kind: 'evaluated', notified: true, messageId: 'm-1' })]);
     const publish = isolatedSns.calls()[0]?.args[0].input as { TopicArn: string; Subject: string };
-    expect(publish).toMatchObject({ TopicArn: TOPIC, Subject: expect.stringMatching(/^\[HIGH\] S3 bucket acme-site is publicly readable/) });
+    expect(publish).toMatchObject({ TopicArn: TOPIC, Subject: expect.stringMatching(/^\[HIGH\] Publicly readable \(bucket policy\): S3 bucket acme-site/) });
   });
 });

@@ -107,7 +107,7 @@ describe('a world-open SSH rule added by any event shape → one CRITICAL email'
     await processEvent(event, deps(), evaluateSecurityGroupTarget);
 
     const { input, email, result } = onlyMessage();
-    expect(input.Subject).toMatch(new RegExp(`^\\[CRITICAL\\] Security group ${groupId} .*22.*`));
+    expect(input.Subject).toBe(`[CRITICAL] SSH (22) open to the internet: ${groupId} "web" (123456789012 eu-west-1)`);
     expect(input.Subject!.length).toBeLessThan(100);
     expect(input.MessageAttributes).toMatchObject({
       severity: { StringValue: 'CRITICAL' }, resourceType: { StringValue: 'security-group' },

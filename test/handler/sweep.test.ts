@@ -71,8 +71,8 @@ test('buckets: paginated list, the account evaluated once, gone and unreadable b
   expect(broken).toMatchObject({ result: { status: 'INCOMPLETE', unknown: ['snapshot'], unknownReasons: { snapshot: expect.stringMatching(/^InternalError/) } } });
   // one message for the account setting, one for the public bucket: not one account message per bucket
   expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
-    '[MEDIUM] Account 111122223333 has S3 Block Public Access off (IgnorePublicAcls, RestrictPublicBu...',
-    '[HIGH] S3 bucket public-one is publicly readable (bucket policy) (111122223333 eu-west-1)',
+    '[MEDIUM] Account-level Block Public Access off: account 111122223333',
+    '[HIGH] Publicly readable (bucket policy): S3 bucket public-one (111122223333 eu-west-1)',
   ]);
 });
 

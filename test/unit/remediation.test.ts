@@ -136,6 +136,17 @@ describe('security-group revocations', () => {
     });
   });
 
+  test('name patterns configured but the name unread → SKIPPED_UNKNOWN, never revoked', () => {
+    const byName = resolveSettings({ remediation: { securityGroupIngress: 'enforce' }, exemptSecurityGroups: ['bastion-*'] });
+    const s = group([{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], [sgr('sgr-0aaaaaaaaaaaaaaa1', 'tcp', 22, 22, '0.0.0.0/0')]);
+    expect(planSecurityGroupRevocations(evaluateSecurityGroup(s, byName), byName, { groupId: s.GroupId })).toMatchObject({
+      kind: 'skip', report: { outcome: 'SKIPPED_UNKNOWN', detail: expect.stringContaining('name could not be read') },
+    });
+    // Only id patterns (names cannot start with "sg-"): the unread name cannot matter.
+    const byId = resolveSettings({ remediation: { securityGroupIngress: 'enforce' }, exemptSecurityGroups: ['sg-0ffffffffffffffff'] });
+    expect(planSecurityGroupRevocations(evaluateSecurityGroup(s, byId), byId, { groupId: s.GroupId }).kind).toBe('act');
+  });
+
   test('restore commands for IPv6 and prefix-list sources', () => {
     expect(restoreCommand('sg-1', { direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22, source: '::/0', sourceType: 'cidr', ports: '22' }))
       .toBe(`aws ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]'`);

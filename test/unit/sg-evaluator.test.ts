@@ -134,13 +134,13 @@ describe('protocols, port ranges and sources', () => {
   test('0-65535 is all traffic, not also a list of high-risk ports', () => {
     const r = evaluate(group([v4('tcp', 0, 65535, '0.0.0.0/0')]));
     const f = only(r, 'SG_OPEN_ALL_TRAFFIC');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows all TCP ports from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows all TCP ports from the internet`);
     expect(f.controls).toEqual(['EC2.19', 'EC2.53']);
   });
 
   test('-1 from ::/0 is all traffic on IPv6 (EC2.54, not EC2.53)', () => {
     const f = only(evaluate(group([v6('-1', undefined, undefined, '::/0')])), 'SG_OPEN_ALL_TRAFFIC');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows all traffic from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows all traffic from the internet`);
     expect(f.controls).toEqual(['EC2.19', 'EC2.54']);
     expect(f.evidence.ipFamilies).toEqual(['IPv6']);
   });
@@ -148,19 +148,19 @@ describe('protocols, port ranges and sources', () => {
   test('ICMP is a LOW finding that names the protocol', () => {
     const f = only(evaluate(group([v4('icmp', -1, -1, '0.0.0.0/0')])), 'SG_OPEN_UNAUTHORIZED_PORT');
     expect(f.severity).toBe('LOW');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows ICMP from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows ICMP from the internet`);
     expect(f.evidence.protocols).toEqual(['ICMP']);
     expect(rulesOf(f)).toEqual([expect.objectContaining({ protocol: 'icmp', ports: 'all types' })]);
   });
 
   test('GRE is named by number and name', () => {
     const f = only(evaluate(group([v4('47', undefined, undefined, '0.0.0.0/0')])), 'SG_OPEN_UNAUTHORIZED_PORT');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows protocol 47 (GRE) from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows protocol 47 (GRE) from the internet`);
   });
 
   test('udp 3389 is high risk under EC2.53 only (EC2.14/EC2.19 are TCP-only), HIGH as EC2.53 rates it, titled as UDP', () => {
     const f = only(evaluate(group([v4('udp', 3389, 3389, '0.0.0.0/0')])), 'SG_OPEN_HIGH_RISK_PORT');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows RDP (UDP 3389) from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows RDP (UDP 3389) from the internet`);
     expect(f.controls).toEqual(['EC2.53']);
     expect(f.severity).toBe('HIGH');
   });
@@ -191,7 +191,7 @@ describe('protocols, port ranges and sources', () => {
 
   test('udp 53 is unauthorized (EC2.18) and says UDP', () => {
     const f = only(evaluate(group([v4('udp', 53, 53, '0.0.0.0/0')])), 'SG_OPEN_UNAUTHORIZED_PORT');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows UDP 53 from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows UDP 53 from the internet`);
     expect(f.controls).toEqual(['EC2.18']);
   });
 
@@ -246,7 +246,7 @@ describe('one source at a time', () => {
 
   test('a permission with a world-open and a private CIDR reports only the world-open one, by its own sgr- id', () => {
     const f = only(evaluate(group([mixed], { rules })), 'SG_OPEN_HIGH_RISK_PORT');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows SSH (22) from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows SSH (22) from the internet`);
     expect(rulesOf(f)).toEqual([{
       securityGroupRuleId: 'sgr-0f1e2d3c4b5a69788', direction: 'ingress', protocol: 'tcp', fromPort: 22, toPort: 22,
       source: '0.0.0.0/0', sourceType: 'cidr', description: 'temp debug', ports: '22', internet: '0.0.0.0/0 is every IPv4 address',
@@ -486,7 +486,7 @@ describe('settings', () => {
   test('a custom high-risk port outside the EC2.19 list maps to EC2.18, not EC2.19', () => {
     const f = only(evaluate(group([tcp(6379, '0.0.0.0/0')]), custom({ highRiskPorts: [6379] })), 'SG_OPEN_HIGH_RISK_PORT');
     expect(f.controls).toEqual(['EC2.18']);
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows Redis (6379) from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows Redis (6379) from the internet`);
   });
 
   test('a port in both lists says why it is still reported', () => {
@@ -498,7 +498,7 @@ describe('settings', () => {
 describe('titles stay short', () => {
   test('many high-risk ports are counted, not listed', () => {
     const f = only(evaluate(group([v4('tcp', 0, 10000, '0.0.0.0/0')])), 'SG_OPEN_HIGH_RISK_PORT');
-    expect(f.title).toBe(`Security group ${GROUP} (web) allows FTP data (20), FTP (21) and 22 more high-risk ports from the internet`);
+    expect(f.title).toBe(`Security group ${GROUP} "web" allows FTP data (20), FTP (21) and 22 more high-risk ports from the internet`);
     expect(exposedOf(f)).toHaveLength(24);
   });
 
