@@ -62,10 +62,10 @@ function loadSettings(configFile: string | undefined, io: CliIo): GuardSettings 
   }
 }
 
-function evaluateBucketInput({ label, value }: { label: string; value: unknown }): EvaluationResult {
+function evaluateBucketInput({ label, value }: { label: string; value: unknown }, settings: GuardSettings): EvaluationResult {
   const problem = bucketSnapshotProblem(value);
   if (problem) throw new InputError(`${label}: ${problem}`);
-  return evaluateBucket(value as BucketSnapshot);
+  return evaluateBucket(value as BucketSnapshot, settings);
 }
 
 function exitFor(result: EvaluationResult, failOn: Severity | undefined): number {
@@ -109,7 +109,7 @@ export function runCli(argv: string[], io: CliIo): number {
       if (!file || rest.length > 2) throw new InputError('evaluate takes a kind (bucket, security-group) and one FILE or -', true);
       const settings = loadSettings(values.config, io);
       let result: EvaluationResult;
-      if (kind === 'bucket') result = evaluateBucketInput(readInput(file, io));
+      if (kind === 'bucket') result = evaluateBucketInput(readInput(file, io), settings);
       else if (kind === 'security-group') result = evaluateSecurityGroupInput(readInput(file, io), settings);
       else throw new InputError(`evaluate: unknown kind "${kind}" (bucket, security-group)`, true);
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);

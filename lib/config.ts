@@ -13,6 +13,7 @@ const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => t
 export const CONFIG_SCHEMA = z.strictObject({
   notificationEmails: z.array(z.email()).default([]),
   notifyMinSeverity: SEVERITY.default('MEDIUM'),
+  incompleteSeverity: SEVERITY.default('HIGH'),
   allowedPublicPorts: z.array(PORT).optional(),
   allowedPublicUdpPorts: z.array(PORT).optional(),
   highRiskPorts: z.array(PORT).optional(),
@@ -73,6 +74,7 @@ export function parseConfig(raw: unknown, root = 'exposureGuard'): ExposureGuard
 export function runtimeSettings(config: ExposureGuardConfig): Record<string, unknown> {
   return {
     notifyMinSeverity: config.notifyMinSeverity,
+    incompleteSeverity: config.incompleteSeverity,
     ...(config.allowedPublicPorts ? { allowedPublicPorts: config.allowedPublicPorts } : {}),
     ...(config.allowedPublicUdpPorts ? { allowedPublicUdpPorts: config.allowedPublicUdpPorts } : {}),
     ...(config.highRiskPorts ? { highRiskPorts: config.highRiskPorts } : {}),

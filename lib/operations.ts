@@ -70,8 +70,9 @@ export class Operations extends Construct {
         statsStatements: ['count(*) as changes, latest(status) as lastStatus by trigger.actor, trigger.eventName, resource.id'],
       })],
       ['Incomplete evaluations (could not read)', new logs.QueryString({
-        fields: ['@timestamp', 'resource.id', 'unknown.0', 'unknown.1'],
-        filterStatements: ['message = "evaluation"', 'status = "INCOMPLETE"'],
+        fields: ['@timestamp', 'resource.type', 'resource.id', 'status', 'unknown.0', 'unknown.1', 'unknown.2', 'notification.sent'],
+        // Any unread field, whatever the status: a NON_COMPLIANT result can hide more than it shows.
+        filterStatements: ['message = "evaluation"', 'ispresent(unknown.0)'],
         sort: '@timestamp desc',
       })],
       ['Remediations', new logs.QueryString({

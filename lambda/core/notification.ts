@@ -8,6 +8,7 @@ import type { GuardSettings } from './settings';
 import type { SgExposureState } from './sg-evaluator';
 import type { EvaluationResult, Finding, Severity } from './types';
 import { plainText, quoted } from './untrusted';
+import { isIncompleteFinding } from './unread';
 
 /** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
 export const MAX_SUBJECT = 99;
@@ -200,6 +201,12 @@ function findingBlock(f: Finding): string {
       lines.push(`    ${parts.filter(Boolean).join(', ')}`);
     }
   }
+  if (Array.isArray(f.evidence.unread)) {
+    lines.push('  Not read:');
+    for (const u of f.evidence.unread as { field: string; reason?: string; couldHide: string; decides: string }[]) {
+      lines.push(`    ${u.field}: ${u.reason ?? 'not read'}`, `      decides ${u.decides} (could hide: ${u.couldHide})`);
+    }
+  }
   const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
   if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
   if (typeof f.evidence.remediation === 'string') lines.push(`  Remediation: ${f.evidence.remediation}`);
@@ -215,7 +222,7 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
   const sections = [
     `${open[0]?.title ?? resourceLabel(result)}`,
     '',
-    'WHAT IS EXPOSED',
+    open.every(isIncompleteFinding) ? 'WHAT COULD NOT BE CHECKED' : 'WHAT IS EXPOSED',
     `  ${resourceLabel(result)} in account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`,
     '',
     ...open.flatMap((f, i) => [...(i > 0 ? [''] : []), indent(findingBlock(f), '  ')]),
@@ -232,7 +239,8 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
   if (others.length > 0) {
     sections.push('', 'ALSO FOUND (not alerting here)',
       ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}${isAtLeast(f.severity, settings.notifyMinSeverity)
-        ? ' (alerted on the account resource)' : ` (below ${settings.notifyMinSeverity})`}`));
+        ? ' (an account-wide setting: alerted when the account setting changes, and by a scan of the account; not once per bucket)'
+        : ` (below ${settings.notifyMinSeverity})`}`));
   }
   if (result.unknown.length > 0) {
     sections.push('', 'NOT READ (these checks did not run; the result is not a clean bill of health)',

@@ -1,12 +1,14 @@
 import { severityRank } from './severity';
 import type { EvaluationResult, Finding, ResourceRef, Status } from './types';
+import { isIncompleteFinding } from './unread';
 
 /**
- * Findings are definite, so any finding makes the resource NON_COMPLIANT; with none, anything
- * unread makes it INCOMPLETE. COMPLIANT needs every check to have run.
+ * Exposure findings are definite, so any makes the resource NON_COMPLIANT; with none, anything
+ * unread makes it INCOMPLETE (the EVALUATION_INCOMPLETE finding says so, and is notified).
+ * COMPLIANT needs every check to have run.
  */
 export function statusOf(findings: readonly Finding[], unknown: readonly string[]): Status {
-  if (findings.length > 0) return 'NON_COMPLIANT';
+  if (findings.some((f) => !isIncompleteFinding(f))) return 'NON_COMPLIANT';
   return unknown.length > 0 ? 'INCOMPLETE' : 'COMPLIANT';
 }
 

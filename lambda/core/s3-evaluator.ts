@@ -12,7 +12,9 @@ import { buildResult } from './result';
 import { parsePolicy, statementLabel } from './policy-document';
 import { publicGrants } from './s3-acl';
 import { enforcesTls, evaluatePolicy, type PublicStatement } from './s3-policy';
+import { DEFAULT_SETTINGS, type GuardSettings } from './settings';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from './types';
+import { incompleteFinding, type UnreadField } from './unread';
 
 interface Context {
   snapshot: BucketSnapshot;
@@ -209,7 +211,44 @@ function checkLogging(ctx: Context): void {
   });
 }
 
-export function evaluateBucket(snapshot: BucketSnapshot): EvaluationResult {
+/** What each unread field of a bucket could hide, given what was read. */
+function unreadBucketFields(ctx: Context, settings: Pick<GuardSettings, 'incompleteSeverity'>): UnreadField[] {
+  const { snapshot } = ctx;
+  const name = snapshot.name;
+  const restrict = effectiveFlag(snapshot.publicAccessBlock, snapshot.accountPublicAccessBlock, 'RestrictPublicBuckets');
+  const ignore = effectiveFlag(snapshot.publicAccessBlock, snapshot.accountPublicAccessBlock, 'IgnorePublicAcls');
+  const aclsOff = snapshot.objectOwnership === 'BucketOwnerEnforced';
+  const unbounded = settings.incompleteSeverity;
+  const one = (field: string): UnreadField => {
+    const reason = ctx.unknownReasons[field];
+    const base = { field, ...(reason ? { reason } : {}) };
+    switch (field) {
+      case 'policy':
+        return restrict.on === true
+          ? { ...base, couldHide: 'LOW', decides: `whether the bucket policy is public; RestrictPublicBuckets (${restrict.by} level) would keep it latent`, readCommand: `aws s3api get-bucket-policy --bucket ${name}` }
+          : { ...base, couldHide: unbounded, decides: 'whether the bucket policy lets anyone read or write the bucket', readCommand: `aws s3api get-bucket-policy --bucket ${name}` };
+      case 'acl':
+        return ignore.on === true || aclsOff
+          ? { ...base, couldHide: 'LOW', decides: `whether the ACL is public; ${aclsOff ? 'BucketOwnerEnforced' : 'IgnorePublicAcls'} would keep it latent`, readCommand: `aws s3api get-bucket-acl --bucket ${name}` }
+          : { ...base, couldHide: unbounded, decides: 'whether the ACL grants anything to AllUsers or AuthenticatedUsers', readCommand: `aws s3api get-bucket-acl --bucket ${name}` };
+      case 'publicAccessBlock':
+        return { ...base, couldHide: 'MEDIUM', decides: 'whether bucket-level Block Public Access is on (S3.8), and whether public grants are neutralised (they are reported at full severity meanwhile)', readCommand: `aws s3api get-public-access-block --bucket ${name}` };
+      case 'accountPublicAccessBlock':
+        // Unknown neutralisers already leave the bucket's findings at full severity; the account
+        // setting itself is the account resource's finding.
+        return { ...base, couldHide: 'LOW', decides: 'whether the account-level Block Public Access neutralises public grants (reported at full severity meanwhile); the account setting is checked on the account resource', readCommand: `aws s3control get-public-access-block --account-id ${snapshot.account ?? '<account-id>'}` };
+      case 'objectOwnership':
+        return { ...base, couldHide: 'LOW', decides: 'whether ACLs are disabled (S3.12)', readCommand: `aws s3api get-bucket-ownership-controls --bucket ${name}` };
+      case 'logging':
+        return { ...base, couldHide: 'LOW', decides: 'whether server access logging is on (S3.9)', readCommand: `aws s3api get-bucket-logging --bucket ${name}` };
+      default:
+        return { ...base, couldHide: 'LOW', decides: `${field} of the bucket` };
+    }
+  };
+  return ctx.unknown.map(one);
+}
+
+export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSettings, 'incompleteSeverity'> = DEFAULT_SETTINGS): EvaluationResult {
   const policy = snapshot.policy === undefined || snapshot.policy === null ? snapshot.policy : parsePolicy(snapshot.policy);
   const ctx: Context = { snapshot, policy, findings: [], unknown: [], unknownReasons: {} };
   checkPolicy(ctx);
@@ -219,12 +258,10 @@ export function evaluateBucket(snapshot: BucketSnapshot): EvaluationResult {
   checkTls(ctx);
   checkOwnership(ctx);
   checkLogging(ctx);
-  return buildResult(
-    { type: 's3-bucket', id: snapshot.name, account: snapshot.account, region: snapshot.region },
-    ctx.findings,
-    ctx.unknown,
-    ctx.unknownReasons,
-  );
+  const resource = { type: 's3-bucket' as const, id: snapshot.name, account: snapshot.account, region: snapshot.region };
+  const incomplete = incompleteFinding(resource, `S3 bucket ${snapshot.name}`, unreadBucketFields(ctx, settings));
+  if (incomplete) ctx.findings.push(incomplete);
+  return buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
 }
 
 /** The account-level target (PutAccountPublicAccessBlock / DeleteAccountPublicAccessBlock). */
@@ -236,6 +273,12 @@ export function evaluateAccount(snapshot: AccountSnapshot): EvaluationResult {
     unknown.push('accountPublicAccessBlock');
     const r = snapshot.unreadable?.accountPublicAccessBlock;
     if (r) reasons.accountPublicAccessBlock = r;
+    const f = incompleteFinding({ type: 's3-account', id: snapshot.account }, `Account ${snapshot.account} (S3 account settings)`, [{
+      field: 'accountPublicAccessBlock', ...(r ? { reason: r } : {}), couldHide: 'MEDIUM',
+      decides: 'whether account-level Block Public Access is on (S3.1), which protects every bucket of the account',
+      readCommand: `aws s3control get-public-access-block --account-id ${snapshot.account}`,
+    }]);
+    if (f) findings.push(f);
   } else {
     const f = accountBpaFinding(snapshot.accountPublicAccessBlock, snapshot.account);
     if (f) findings.push(f);

@@ -7,6 +7,8 @@ export const REMEDIATION_MODES: readonly RemediationMode[] = ['off', 'dry-run', 
 /** What the Lambda functions and the CLI need at run time; synth validated it already. */
 export interface GuardSettings {
   notifyMinSeverity: Severity;
+  /** Severity of EVALUATION_INCOMPLETE when what an unread exposure field could hide is not bounded by what was read. */
+  incompleteSeverity: Severity;
   /** TCP ports that may be open to the internet (EC2.18 authorizedTcpPorts). */
   allowedPublicPorts: number[];
   /** UDP ports that may be open to the internet (EC2.18 authorizedUdpPorts; no default). */
@@ -30,6 +32,7 @@ export const EC2_19_HIGH_RISK_PORTS: readonly number[] = [
 
 export const DEFAULT_SETTINGS: GuardSettings = {
   notifyMinSeverity: 'MEDIUM',
+  incompleteSeverity: 'HIGH',
   allowedPublicPorts: [80, 443],
   allowedPublicUdpPorts: [],
   highRiskPorts: [...EC2_19_HIGH_RISK_PORTS],
@@ -72,6 +75,10 @@ export function resolveSettings(partial: Record<string, unknown> = {}): GuardSet
   if (partial.notifyMinSeverity !== undefined) {
     if (!isSeverity(partial.notifyMinSeverity)) throw new SettingsError('notifyMinSeverity must be a severity');
     s.notifyMinSeverity = partial.notifyMinSeverity;
+  }
+  if (partial.incompleteSeverity !== undefined) {
+    if (!isSeverity(partial.incompleteSeverity)) throw new SettingsError('incompleteSeverity must be a severity');
+    s.incompleteSeverity = partial.incompleteSeverity;
   }
   if (partial.allowedPublicPorts !== undefined) s.allowedPublicPorts = ports(partial.allowedPublicPorts, 'allowedPublicPorts');
   if (partial.allowedPublicUdpPorts !== undefined) s.allowedPublicUdpPorts = ports(partial.allowedPublicUdpPorts, 'allowedPublicUdpPorts');

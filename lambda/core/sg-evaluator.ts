@@ -15,6 +15,7 @@ import { severityRank } from './severity';
 import { coversDomain, coversPublicSpace, isInternetCidr, isPrivateBlock, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
 import { revokeRulesFix } from './sg-fix';
 import { quoted } from './untrusted';
+import { incompleteFinding, isIncompleteFinding, type UnreadField } from './unread';
 import {
   highRiskLabel, listForTitle, portRangeLabel, protocolLabel, rulePorts, serviceOf, spanLabel,
 } from './sg-labels';
@@ -564,10 +565,57 @@ export function evaluateSecurityGroup(snapshot: SecurityGroupSnapshot, settings:
   const { rules, read } = flattenRules(snapshot);
   checkExposure(ctx, rules, read.ingress);
   checkDefaultGroup(ctx, rules, read);
-  return buildResult(
-    { type: 'security-group', id: snapshot.GroupId, account: snapshot.account, region: snapshot.region },
-    ctx.findings,
-    ctx.unknown,
-    ctx.unknownReasons,
-  );
+  const resource = { type: 'security-group' as const, id: snapshot.GroupId, account: snapshot.account, region: snapshot.region };
+  const incomplete = incompleteFinding(resource, `Security group ${ctx.label}`, unreadGroupFields(ctx));
+  if (incomplete) ctx.findings.push(incomplete);
+  return buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
+}
+
+/**
+ * The worst an unresolved prefix list could be: the group evaluated as if every unresolved list
+ * held the whole internet, and the most severe finding that names one of them.
+ */
+function worstCaseOfPrefixLists(ctx: Context, ids: readonly string[]): Severity | undefined {
+  const worst = { ...ctx.snapshot.prefixLists };
+  for (const id of ids) worst[id] = ['0.0.0.0/0', '::/0'];
+  const hypothetical = evaluateSecurityGroup({ ...ctx.snapshot, prefixLists: worst, unreadable: undefined }, ctx.settings);
+  const naming = hypothetical.findings.filter((f) => !isIncompleteFinding(f)
+    && ((f.evidence.rules as SgEvidenceRule[] | undefined) ?? []).some((r) => r.sourceType === 'prefix-list' && ids.includes(r.source)));
+  return naming.length > 0 ? naming.map((f) => f.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a)) : undefined;
+}
+
+function unreadGroupFields(ctx: Context): UnreadField[] {
+  const { snapshot } = ctx;
+  const id = snapshot.GroupId;
+  const region = snapshot.region ? ` --region ${snapshot.region}` : '';
+  const lists = ctx.unknown.filter((f) => f.startsWith('prefixList:')).map((f) => f.slice('prefixList:'.length));
+  const listWorst = lists.length > 0 ? worstCaseOfPrefixLists(ctx, lists) : undefined;
+  // A group known to be on no public interface can expose at most a latent finding.
+  const reach = (ctx.reach ??= reachOf(snapshot));
+  const capped = reach.state === 'latent' && severityRank(ctx.settings.incompleteSeverity) > severityRank('MEDIUM') ? 'MEDIUM' : ctx.settings.incompleteSeverity;
+  return ctx.unknown.map((field): UnreadField => {
+    const reason = ctx.unknownReasons[field];
+    const base = { field, ...(reason ? { reason } : {}) };
+    if (field.startsWith('prefixList:')) {
+      const list = field.slice('prefixList:'.length);
+      return {
+        ...base, couldHide: listWorst ?? 'LOW',
+        decides: listWorst
+          ? `whether the prefix list is the internet: if it held 0.0.0.0/0, the rules that name it would be ${listWorst}`
+          : 'whether the prefix list is the internet; the rules that name it open only allowed ports',
+        readCommand: `aws ec2 get-managed-prefix-list-entries --prefix-list-id ${list}${region}`,
+      };
+    }
+    switch (field) {
+      case 'IpPermissions':
+        return { ...base, couldHide: capped, decides: 'every inbound rule of the group', readCommand: `aws ec2 describe-security-groups --group-ids ${id}${region}` };
+      case 'networkInterfaces':
+        return { ...base, couldHide: 'LOW', decides: 'whether a public interface uses the group (findings keep full severity meanwhile)', readCommand: `aws ec2 describe-network-interfaces --filters Name=group-id,Values=${id}${region}` };
+      case 'GroupName':
+      case 'IpPermissionsEgress':
+        return { ...base, couldHide: 'MEDIUM', decides: 'whether this is a VPC default group with rules (EC2.2)', readCommand: `aws ec2 describe-security-groups --group-ids ${id}${region}` };
+      default:
+        return { ...base, couldHide: capped, decides: 'whether an inbound rule is open to the internet', readCommand: `aws ec2 describe-security-groups --group-ids ${id}${region}` };
+    }
+  });
 }

@@ -44,7 +44,7 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
 
 /** Evaluation and, per mode, Block Public Access for one bucket snapshot (events and the sweep alike). */
 export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S3Client, deps: PipelineDeps): Promise<EvaluationResult> {
-  const result = evaluateBucket(snapshot);
+  const result = evaluateBucket(snapshot, deps.settings);
   const plan = planBlockPublicAccess({
     mode: deps.settings.remediation.s3BucketPublicAccess, modeKey: 's3BucketPublicAccess',
     current: snapshot.publicAccessBlock, what: `bucket ${snapshot.name}`, names: [snapshot.name],
@@ -54,7 +54,7 @@ export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S
   if (plan.kind === 'skip') return withRemediation(result, plan.report, concernsBucket);
   const report = await carryOut(plan, () => blockBucketPublicAccess(s3, snapshot.name, snapshot.account), (applied) => ({
     verified: applied.verified,
-    after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }).findings),
+    after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }, deps.settings).findings),
   }));
   return withRemediation(result, report, concernsBucket);
 }

@@ -55,6 +55,8 @@ function count(deps: PipelineDeps, result: EvaluationResult): void {
   m.count('Evaluations', { status: result.status });
   // By severity only: each dimension combination is a billed custom metric.
   for (const f of result.findings) m.count('Findings', { severity: f.severity });
+  // Anything unread, whatever the status: a NON_COMPLIANT result can hide more than it shows.
+  if (result.unknown.length > 0) m.count('Incomplete');
   if (result.remediation) {
     m.count('Remediations', { outcome: result.remediation.outcome });
     if (result.remediation.outcome === 'FAILED' || result.remediation.verified === false) m.count('RemediationFailures');

@@ -172,13 +172,34 @@ test('AccessDenied on the policy read: INCOMPLETE for the policy, still notifies
   expect(email).toContain('policy: AccessDenied: Access Denied');
 });
 
-test('AccessDenied on every read: INCOMPLETE, nothing sent, never COMPLIANT', async () => {
+test('AccessDenied on every read: INCOMPLETE, and a HIGH message saying what could not be read and why (never silence)', async () => {
   for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
     GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c as typeof GetBucketAclCommand).rejects(S3_ERRORS.accessDenied());
   s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('AccessDenied', 403, 'Access Denied'));
   await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3Target);
-  expect(sns).not.toHaveReceivedCommand(PublishCommand);
-  expect(logger.find('evaluation')[0]?.data).toMatchObject({ status: 'INCOMPLETE', findings: [] });
+  const { input, email } = published();
+  expect(input.Subject).toBe('[HIGH] Could not be fully checked: S3 bucket acme-site (111122223333 eu-west-1)');
+  expect(email).toContain('policy: AccessDenied: Access Denied');
+  expect(email).toContain('aws s3api get-bucket-policy --bucket acme-site');
+  expect(logger.find('evaluation')[0]?.data).toMatchObject({
+    status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE', severity: 'HIGH' }], notification: { sent: true },
+  });
+});
+
+test('a policy that denies the guard s3:GetBucket* beside a public Allow: the unread policy is a HIGH finding, notified', async () => {
+  // What S3 answers the guard: every bucket read denied by the bucket policy itself; the account level still readable (and off).
+  for (const c of [GetBucketPolicyCommand, GetBucketAclCommand, GetPublicAccessBlockCommand, GetBucketOwnershipControlsCommand,
+    GetBucketLoggingCommand, GetBucketWebsiteCommand, GetBucketTaggingCommand]) s3.on(c as typeof GetBucketAclCommand).rejects(S3_ERRORS.accessDenied());
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  const counted: string[] = [];
+  const metrics = { count: (name: string) => { counted.push(name); }, flush: () => undefined };
+  const [outcome] = await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps({ metrics }), evaluateS3Target);
+  expect(outcome).toMatchObject({ kind: 'evaluated', notified: true });
+  expect(counted).toContain('Incomplete');
+  const { input, result } = published();
+  expect(input.Subject).toMatch(/^\[HIGH\] Could not be fully checked: S3 bucket acme-site/);
+  expect(JSON.parse(input.MessageAttributes!.checkIds!.StringValue!)).toEqual(['EVALUATION_INCOMPLETE']);
+  expect(result.findings.map((f) => f.checkId)).toEqual(['EVALUATION_INCOMPLETE', 'S3_ACCOUNT_BPA_OFF']);
 });
 
 test('the bucket deleted before evaluation: logged as gone, no finding, no message, no error', async () => {

@@ -144,6 +144,7 @@ describe('the S3 function', () => {
         TOPIC_ARN: { Ref: Match.stringLikeRegexp('^GuardFindings') },
         GUARD_SETTINGS: JSON.stringify({
           notifyMinSeverity: 'MEDIUM',
+          incompleteSeverity: 'HIGH',
           remediation: { s3BucketPublicAccess: 'off', s3AccountPublicAccess: 'off', securityGroupIngress: 'off' },
           exemptBuckets: [], exemptSecurityGroups: [],
         }),
@@ -305,6 +306,11 @@ describe('operations', () => {
       LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') }],
     });
     template.resourceCountIs('AWS::Logs::QueryDefinition', 5);
+    // every result with an unread field, NON_COMPLIANT ones included
+    template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      Name: 'ExposureGuard/Incomplete evaluations (could not read)',
+      QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*ispresent\\(unknown\\.0\\)'),
+    });
   });
 });
 

@@ -3,6 +3,7 @@
  * unknown → INCOMPLETE. Snapshot shapes are those of DESIGN.md (absent = unknown, null = not configured).
  */
 import { evaluateAccount, evaluateBucket } from '../../lambda/core/s3-evaluator';
+import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
 import type { BucketSnapshot, Finding, PublicAccessBlockFlags } from '../../lambda/core/types';
 
 const OWNER = { DisplayName: 'owner', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' };
@@ -163,8 +164,39 @@ describe('configuration checks', () => {
 describe('unknown is never COMPLIANT', () => {
   test('a snapshot with only a name is INCOMPLETE and lists every unread field', () => {
     expect(evaluateBucket({ name: 'b' })).toMatchObject({
-      status: 'INCOMPLETE', findings: [],
+      status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE', severity: 'HIGH', title: 'S3 bucket b could not be fully checked: policy, acl, publicAccessBlock, accountPublicAccessBlock, objectOwnership, logging not read' }],
       unknown: ['policy', 'acl', 'publicAccessBlock', 'accountPublicAccessBlock', 'objectOwnership', 'logging'],
+    });
+  });
+
+  describe('what an unread field could hide decides the EVALUATION_INCOMPLETE severity', () => {
+    const incomplete = (s: BucketSnapshot, settings = DEFAULT_SETTINGS) => evaluateBucket(s, settings).findings.find((f) => f.checkId === 'EVALUATION_INCOMPLETE');
+    test.each<[string, Partial<BucketSnapshot>, keyof BucketSnapshot, string]>([
+      ['policy, RestrictPublicBuckets off', { publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF }, 'policy', 'HIGH'],
+      ['policy, RestrictPublicBuckets on at account level (a public policy would be latent)', { publicAccessBlock: ALL_OFF }, 'policy', 'LOW'],
+      ['acl, ACLs enabled, IgnorePublicAcls off', { publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF, objectOwnership: 'ObjectWriter' }, 'acl', 'HIGH'],
+      ['acl, BucketOwnerEnforced (ACLs disabled)', { publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF }, 'acl', 'LOW'],
+      ['bucket BPA (only S3.8 could be hidden)', {}, 'publicAccessBlock', 'MEDIUM'],
+      ['account BPA on a bucket (the account resource carries it)', {}, 'accountPublicAccessBlock', 'LOW'],
+      ['logging', {}, 'logging', 'LOW'],
+    ])('%s', (_name, over, field, severity) => {
+      const s = bucket(over);
+      delete s[field];
+      const f = incomplete(s);
+      expect(f).toMatchObject({ severity, latent: false, controls: [] });
+      expect(f?.evidence.unread).toEqual([expect.objectContaining({ field, couldHide: severity })]);
+    });
+
+    test('incompleteSeverity configures the unbounded case', () => {
+      const s = bucket({ publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF });
+      delete s.policy;
+      expect(incomplete(s, { ...DEFAULT_SETTINGS, incompleteSeverity: 'CRITICAL' })?.severity).toBe('CRITICAL');
+    });
+
+    test('the account resource: unread account BPA is MEDIUM (S3.1 could be hidden)', () => {
+      expect(evaluateAccount({ account: '111122223333', unreadable: { accountPublicAccessBlock: 'AccessDenied: Access Denied' } })).toMatchObject({
+        status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE', severity: 'MEDIUM', evidence: { unread: [{ reason: 'AccessDenied: Access Denied' }] } }],
+      });
     });
   });
 

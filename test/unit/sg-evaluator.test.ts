@@ -326,7 +326,10 @@ describe('prefix lists', () => {
   ])('unresolved (%s): INCOMPLETE, never COMPLIANT', (_name, extra) => {
     const id = _name.startsWith('a key') ? 'constructor' : 'pl-0c4d5e6f7a8b9c0d1';
     const r = evaluate(group([pl(id)], extra));
-    expect(r.findings).toEqual([]);
+    // the list guards SSH: if it held 0.0.0.0/0 the rule would be CRITICAL, so the unread list is too
+    expect(summary(r)).toEqual(['EVALUATION_INCOMPLETE:CRITICAL']);
+    expect(r.findings[0]?.evidence.unread).toEqual([expect.objectContaining({ field: `prefixList:${id}`, couldHide: 'CRITICAL' })]);
+    expect(r.findings[0]?.fix).toContain(`aws ec2 get-managed-prefix-list-entries --prefix-list-id ${id} --region eu-west-1`);
     expect(r.status).toBe('INCOMPLETE');
     expect(r.unknown).toEqual([`prefixList:${id}`]);
     expect(r.unknownReasons?.[`prefixList:${id}`]).toMatch(/not resolved/);
@@ -336,6 +339,14 @@ describe('prefix lists', () => {
     const r = evaluate(group([pl('pl-0c4d5e6f7a8b9c0d1'), tcp(3389, '0.0.0.0/0')]));
     expect(r.status).toBe('NON_COMPLIANT');
     expect(r.unknown).toEqual(['prefixList:pl-0c4d5e6f7a8b9c0d1']);
+  });
+
+  test('what an unresolved list could hide follows the rule that names it: latent group MEDIUM, allowed port LOW', () => {
+    const latent = evaluate(group([pl('pl-0c4d5e6f7a8b9c0d1')], { networkInterfaces: [] }));
+    expect(summary(latent)).toEqual(['EVALUATION_INCOMPLETE:MEDIUM']);
+    const web = evaluate(group([{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: 'pl-0c4d5e6f7a8b9c0d1' }] }]));
+    expect(summary(web)).toEqual(['EVALUATION_INCOMPLETE:LOW']);
+    expect(web.status).toBe('INCOMPLETE');
   });
 
   test('the reader\'s reason for an unresolved list is kept', () => {
@@ -533,13 +544,13 @@ describe('fixtures (DescribeSecurityGroups items as the CLI prints them, plus re
   test.each<[string, string, string[], string[]]>([
     ['sg-web-mixed-ssh.json', 'NON_COMPLIANT', [HR], ['sgr-0f1e2d3c4b5a69788']],
     ['sg-default-self-reference.json', 'NON_COMPLIANT', ['SG_DEFAULT_HAS_RULES:MEDIUM'], ['sgr-0d0d0d0d0d0d0d0d1', 'sgr-0d0d0d0d0d0d0d0d2']],
-    ['sg-split-halves-all-traffic.json', 'NON_COMPLIANT', [ALL], []],
+    ['sg-split-halves-all-traffic.json', 'NON_COMPLIANT', ['EVALUATION_INCOMPLETE:LOW', ALL], []],
     ['sg-prefix-lists.json', 'NON_COMPLIANT', [HR], []],
   ])('%s', (file, status, expected, ruleIds) => {
     const r = evaluate(fixture(file));
     expect(r.status).toBe(status);
     expect(summary(r)).toEqual(expected);
-    const ids = r.findings.flatMap((f) => rulesOf(f).map((x) => x.securityGroupRuleId)).filter(Boolean);
+    const ids = r.findings.flatMap((f) => (rulesOf(f) ?? []).map((x) => x.securityGroupRuleId)).filter(Boolean);
     expect(ids).toEqual(ruleIds);
   });
 
@@ -597,8 +608,11 @@ describe('properties', () => {
         prefixLists: { 'pl-1': ['0.0.0.0/0'] },
         ...(attached ? {} : { networkInterfaces: undefined }),
       }));
-      if (r.unknown.length > 0) expect(r.status).not.toBe('COMPLIANT');
-      for (const f of r.findings) {
+      if (r.unknown.length > 0) {
+        expect(r.status).not.toBe('COMPLIANT');
+        expect(r.findings.map((f) => f.checkId)).toContain('EVALUATION_INCOMPLETE');
+      }
+      for (const f of r.findings.filter((x) => x.checkId !== 'EVALUATION_INCOMPLETE')) {
         expect(f.fix).toMatch(/^aws ec2 revoke-security-group-(ingress|egress) /);
         expect(rulesOf(f).length).toBeGreaterThan(0);
       }
