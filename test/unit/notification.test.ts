@@ -26,8 +26,8 @@ describe('attacker-controlled names', () => {
 
   test('control, bidi-override and zero-width characters are removed everywhere; quotes cannot be closed early', () => {
     const n = notify('web\u202e\u0007\r\n[LOW] fine"\u200b');
-    expect(n.subject).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b\u202e]/);
-    expect(n.email).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202e]/);
+    expect(n.subject).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(n.email.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\p{Cf}]/u);
     expect(n.subject).toContain('"web [LOW] fine\'"');
     expect(n.email).not.toContain('\u202eignore');
   });
