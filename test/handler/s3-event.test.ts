@@ -14,6 +14,7 @@ import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { resolveSettings } from '../../lambda/core/settings';
 import { evaluateS3Target } from '../../lambda/handlers/evaluate-s3';
 import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import type { EvaluationResult } from '../../lambda/core/types';
 import { cloudTrailFixture } from '../fixtures/load';
 import { S3_ERRORS, s3ControlError, snsError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
@@ -199,7 +200,7 @@ test('a policy that denies the guard s3:GetBucket* beside a public Allow: the un
   const { input, result } = published();
   expect(input.Subject).toMatch(/^\[HIGH\] Could not be fully checked: S3 bucket acme-site/);
   expect(JSON.parse(input.MessageAttributes!.checkIds!.StringValue!)).toEqual(['EVALUATION_INCOMPLETE']);
-  expect(result.findings.map((f) => f.checkId)).toEqual(['EVALUATION_INCOMPLETE', 'S3_ACCOUNT_BPA_OFF']);
+  expect((result as EvaluationResult).findings.map((f) => f.checkId)).toEqual(['EVALUATION_INCOMPLETE', 'S3_ACCOUNT_BPA_OFF']);
 });
 
 test('the bucket deleted before evaluation: logged as gone, no finding, no message, no error', async () => {
