@@ -10,12 +10,16 @@ export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind
 
 export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** A field whose read failed for a reason that may pass (throttling after the SDK's retries, 5xx, a timeout). */
+export type TransientField = { ok: false; reason: string; transient: unknown };
+
 /**
  * One read. Each "not configured" error name maps to the value that means it (null, false, {});
  * AccessDenied leaves the field unknown with the reason; NoSuchBucket means the bucket is gone;
- * anything else (throttling after the SDK's retries, 5xx) propagates so Lambda retries the event.
+ * anything else (throttling after the SDK's retries, 5xx, a timeout) is kept as a transient
+ * failure: the event path rethrows it so Lambda retries, the sweep keeps the field unknown.
  */
-async function read<T>(call: () => Promise<T | undefined>, notConfigured: Record<string, T>): Promise<Field<T>> {
+async function read<T>(call: () => Promise<T | undefined>, notConfigured: Record<string, T>): Promise<Field<T> | TransientField> {
   try {
     const value = await call();
     if (value === undefined) return { ok: false, reason: 'empty response' };
@@ -25,9 +29,11 @@ async function read<T>(call: () => Promise<T | undefined>, notConfigured: Record
     if (name in notConfigured) return { ok: true, value: notConfigured[name] as T };
     if (name === 'NoSuchBucket') throw new ResourceGoneError(errorMessage(error));
     if (isAccessDenied(error)) return { ok: false, reason: `${name}: ${errorMessage(error)}` };
-    throw error;
+    return { ok: false, reason: `${name}: ${errorMessage(error)} (after retries)`, transient: error };
   }
 }
+
+const isTransient = (f: Field<unknown> | TransientField): f is TransientField => 'transient' in f;
 
 function flags(config: PublicAccessBlockFlags | undefined): PublicAccessBlockFlags | undefined {
   if (!config) return undefined;
@@ -43,10 +49,11 @@ export interface BucketClients {
   s3: S3Client;
   s3control: S3ControlClient;
   /** The account-level read, shared when many buckets of one account are read (the sweep). */
-  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
+  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null> | TransientField>;
 }
 
-export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<Field<PublicAccessBlockFlags | null>> {
+/** Never rejects: a failure is a field (transient or not), so a shared read cannot go unawaited and kill the process. */
+export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<Field<PublicAccessBlockFlags | null> | TransientField> {
   if (!account) return { ok: false, reason: 'account id unknown' };
   return read(
     async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
@@ -54,11 +61,21 @@ export async function readAccountPublicAccessBlock(s3control: S3ControlClient, a
   );
 }
 
+export interface ReadOptions {
+  /**
+   * `throw` (the event path): a transient failure of any read propagates once every read has
+   * settled, so Lambda retries the event. `unknown` (the sweep): the field stays unknown with the
+   * error and every other field keeps what was read.
+   */
+  transient?: 'throw' | 'unknown';
+}
+
 /** Reads every field of a BucketSnapshot, all calls in parallel. */
 export async function readBucket(
   clients: BucketClients,
   name: string,
   where: { account?: string; region?: string },
+  options: ReadOptions = {},
 ): Promise<BucketRead> {
   const { s3 } = clients;
   const Bucket = name;
@@ -88,9 +105,13 @@ export async function readBucket(
         return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
       }, { NoSuchTagSet: {} } as Record<string, Record<string, string>>),
     ]);
+    if ((options.transient ?? 'throw') === 'throw') {
+      const failed = [policy, acl, bpa, accountBpa, ownership, logging, website, tags].find(isTransient);
+      if (failed) throw failed.transient;
+    }
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
     const unreadable: Record<string, string> = {};
-    const set = <K extends keyof BucketSnapshot>(key: K, field: Field<BucketSnapshot[K]>) => {
+    const set = <K extends keyof BucketSnapshot>(key: K, field: Field<BucketSnapshot[K]> | TransientField) => {
       if (field.ok) snapshot[key] = field.value;
       else unreadable[key] = field.reason;
     };
@@ -110,8 +131,9 @@ export async function readBucket(
   }
 }
 
-export async function readAccount(s3control: S3ControlClient, account: string, region?: string): Promise<AccountSnapshot> {
+export async function readAccount(s3control: S3ControlClient, account: string, region?: string, options: ReadOptions = {}): Promise<AccountSnapshot> {
   const field = await readAccountPublicAccessBlock(s3control, account);
+  if (isTransient(field) && (options.transient ?? 'throw') === 'throw') throw field.transient;
   const snapshot: AccountSnapshot = { account, ...(region ? { region } : {}) };
   if (field.ok) snapshot.accountPublicAccessBlock = field.value;
   else snapshot.unreadable = { accountPublicAccessBlock: field.reason };

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { SecurityGroupSnapshot, SgRule } from '../core/types';
 import { attachment } from './security-group-reader';
-import { errorName, isAccessDenied } from './aws-errors';
+import { errorMessage, errorName, isAccessDenied } from './aws-errors';
 
 /**
  * Everything in an account, streamed page by page so memory stays flat however many resources
@@ -23,6 +23,14 @@ export async function* listBuckets(s3: S3Client): AsyncGenerator<{ name: string;
 /** EC2 accepts up to 200 values in one filter. */
 const FILTER_VALUES = 200;
 
+async function settled<T>(read: Promise<T[]>): Promise<T[] | { unreadable: string }> {
+  try {
+    return await read;
+  } catch (error) {
+    return { unreadable: `${errorName(error)}: ${errorMessage(error)}${isAccessDenied(error) ? '' : ' (after retries)'}` };
+  }
+}
+
 async function all<P, T>(pages: AsyncIterable<P>, pick: (p: P) => T[] | undefined): Promise<T[]> {
   const out: T[] = [];
   for await (const p of pages) out.push(...(pick(p) ?? []));
@@ -37,10 +45,8 @@ function prefixListResolver(ec2: EC2Client) {
     if (!entry) {
       entry = all(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId: id }), (p) => p.Entries)
         .then((es) => es.map((e) => e.Cidr).filter((c): c is string => !!c))
-        .catch((error) => {
-          if (isAccessDenied(error) || /^InvalidPrefixList/.test(errorName(error))) return { unreadable: `${errorName(error)}` };
-          throw error;
-        });
+        // Denied, deleted, or failing after retries: the list is unresolved and its rules INCOMPLETE.
+        .catch((error) => ({ unreadable: `${errorName(error)}: ${errorMessage(error)}${isAccessDenied(error) || /^InvalidPrefixList/.test(errorName(error)) ? '' : ' (after retries)'}` }));
       cache.set(id, entry);
     }
     return entry;
@@ -56,21 +62,31 @@ export async function* securityGroupBatches(ec2: EC2Client, where: { account?: s
       const chunk = groups.slice(i, i + FILTER_VALUES);
       const ids = chunk.map((g) => g.GroupId).filter((id): id is string => !!id);
       const byGroup = [{ Name: 'group-id', Values: ids }];
+      // A batch read that keeps failing leaves that field unknown for the batch's groups, with the
+      // error: their rules from DescribeSecurityGroups are still judged, nothing is dropped.
       const [rules, interfaces] = await Promise.all([
-        all(paginateDescribeSecurityGroupRules({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.SecurityGroupRules),
-        all(paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.NetworkInterfaces),
+        settled(all(paginateDescribeSecurityGroupRules({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.SecurityGroupRules)),
+        settled(all(paginateDescribeNetworkInterfaces({ client: ec2, pageSize: 1000 }, { Filters: byGroup }), (p) => p.NetworkInterfaces)),
       ]);
       const snapshots: SecurityGroupSnapshot[] = [];
       for (const g of chunk) {
         if (!g.GroupId) continue;
-        const own = rules.filter((r) => r.GroupId === g.GroupId) as SgRule[];
+        const own = Array.isArray(rules) ? rules.filter((r) => r.GroupId === g.GroupId) as SgRule[] : undefined;
         const snapshot: SecurityGroupSnapshot = {
           GroupId: g.GroupId, GroupName: g.GroupName, VpcId: g.VpcId, OwnerId: g.OwnerId, Description: g.Description,
           IpPermissions: g.IpPermissions ?? [], IpPermissionsEgress: g.IpPermissionsEgress ?? [], Tags: g.Tags ?? [],
-          ...where, rules: own,
-          networkInterfaces: interfaces.filter((n) => n.Groups?.some((x) => x.GroupId === g.GroupId)).map(attachment),
+          ...where,
+          ...(own ? { rules: own } : {}),
+          ...(Array.isArray(interfaces) ? { networkInterfaces: interfaces.filter((n) => n.Groups?.some((x) => x.GroupId === g.GroupId)).map(attachment) } : {}),
         };
-        const lists = [...new Set(own.filter((r) => r.PrefixListId && !r.IsEgress).map((r) => r.PrefixListId as string))];
+        const unread = {
+          ...(Array.isArray(rules) ? {} : { rules: rules.unreadable }),
+          ...(Array.isArray(interfaces) ? {} : { networkInterfaces: interfaces.unreadable }),
+        };
+        if (Object.keys(unread).length > 0) snapshot.unreadable = unread;
+        const permissionLists = (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((x) => x.PrefixListId));
+        const lists = [...new Set([...(own ?? []).filter((r) => r.PrefixListId && !r.IsEgress).map((r) => r.PrefixListId), ...permissionLists]
+          .filter((id): id is string => !!id))];
         if (lists.length > 0) {
           snapshot.prefixLists = {};
           for (const [id, entries] of await Promise.all(lists.map(async (id) => [id, await resolve(id)] as const))) {

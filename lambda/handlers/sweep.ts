@@ -13,6 +13,7 @@ import { readAccountPublicAccessBlock, readBucket } from '../adapters/bucket-rea
 import type { ClientConfig } from '../adapters/clients';
 import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/result';
+import { incompleteFinding } from '../core/unread';
 import type { EvaluationResult, ResourceRef } from '../core/types';
 import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
 import { evaluateAndRemediateGroup } from './evaluate-sg';
@@ -49,9 +50,15 @@ async function pool<T>(items: AsyncIterable<T>, concurrency: number, work: (item
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
-function unreadable(resource: ResourceRef, error: unknown): EvaluationResult {
+/** A resource that could not be read at all is an INCOMPLETE result with its finding, never dropped. */
+function unreadable(resource: ResourceRef, error: unknown, settings: PipelineDeps['settings']): EvaluationResult {
   const e = describeError(error);
-  return buildResult(resource, [], ['snapshot'], { snapshot: `${e.name}: ${e.message}` });
+  const reason = `${e.name}: ${e.message}`;
+  const label = resource.type === 's3-bucket' ? `S3 bucket ${resource.id}` : resource.type === 'security-group' ? `Security group ${resource.id}` : `Account ${resource.id}`;
+  // The account resource holds one setting (S3.1, MEDIUM); a bucket or group could hide anything.
+  const couldHide = resource.type === 's3-account' ? 'MEDIUM' : settings.incompleteSeverity;
+  const finding = incompleteFinding(resource, label, [{ field: 'snapshot', reason, couldHide, decides: 'every check of the resource' }]);
+  return buildResult(resource, finding ? [finding] : [], ['snapshot'], { snapshot: reason });
 }
 
 /** A notification that failed after the SDK's retries is already in the audit log; the sweep goes on. */
@@ -65,7 +72,8 @@ async function settle(stats: SweepStats, options: SweepOptions, run: () => Promi
 
 function tally(stats: SweepStats, outcome: TargetOutcome, options: SweepOptions): void {
   if (outcome.kind === 'gone') stats.gone += 1;
-  else if (outcome.result.status === 'INCOMPLETE') stats.incomplete += 1;
+  // Anything unread counts, whatever the status: a NON_COMPLIANT result can hide more than it shows.
+  else if (outcome.result.unknown.length > 0) stats.incomplete += 1;
   else stats.evaluated += 1;
   options.onOutcome?.(outcome);
 }
@@ -79,22 +87,34 @@ export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): P
   // The account level once: its finding is paged there, not on every bucket. Not a bucket, so
   // not in the stats. It runs first, so the buckets then see the account setting after any fix.
   if (account) {
+    const resource: ResourceRef = { type: 's3-account', id: account, account, region: where.region };
     try {
-      options.onOutcome?.(await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, evaluateS3Target));
-    } catch {
-      // already in the audit log ('notification failed'); the buckets are still swept
+      options.onOutcome?.(await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, async (target, d) => {
+        try {
+          return await evaluateS3Target(target, d);
+        } catch (error) {
+          // A read that keeps failing is the account's INCOMPLETE finding, logged and notified like any other.
+          return { result: unreadable(resource, error, deps.settings) };
+        }
+      }));
+    } catch (error) {
+      // Only the publish can fail here; 'notification failed' is in the audit log. Say so, and sweep the buckets anyway.
+      deps.logger.error('sweep step failed', { step: 'account', account, error: describeError(error) });
     }
   }
+  // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
   const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
   await pool(listBuckets(s3), options.concurrency, async (bucket) => {
     const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
     await settle(stats, options, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, undefined, shared, async () => {
       try {
-        const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name, { account, region: bucket.region });
+        // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
+        const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
+          { account, region: bucket.region }, { transient: 'unknown' });
         if (read.kind === 'gone') return { gone: read.reason };
         return { result: await evaluateAndRemediateBucket(read.snapshot, s3, shared) };
       } catch (error) {
-        return { result: unreadable(resource, error) };
+        return { result: unreadable(resource, error, deps.settings) };
       }
     }));
   });
@@ -114,7 +134,7 @@ export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOpti
       try {
         return { result: await evaluateAndRemediateGroup(snapshot, ec2, deps) };
       } catch (error) {
-        return { result: unreadable(resource, error) };
+        return { result: unreadable(resource, error, deps.settings) };
       }
     }));
   });

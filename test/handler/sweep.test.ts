@@ -18,7 +18,7 @@ import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { resolveSettings } from '../../lambda/core/settings';
 import type { PipelineDeps, TargetOutcome } from '../../lambda/handlers/pipeline';
 import { sweepBuckets, sweepSecurityGroups } from '../../lambda/handlers/sweep';
-import { S3_ERRORS, s3Error } from '../helpers/aws-errors';
+import { ec2Error, S3_ERRORS, s3Error } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
 
 const s3 = mockClient(S3Client);
@@ -64,16 +64,64 @@ test('buckets: paginated list, the account evaluated once, gone and unreadable b
   const stats = await sweepBuckets(deps(), { concurrency: 2, onOutcome: (o) => outcomes.push(o) });
 
   expect(stats).toEqual({ evaluated: 1, incomplete: 1, gone: 1, failed: 0 });
+  expect(logger.find('sweep step failed')).toEqual([]);
   expect(s3).toHaveReceivedCommandTimes(ListBucketsCommand, 2);
   // once for the account target itself, once (after any account fix) shared by every bucket
   expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 2);
+  // the ACL read kept failing: only that field is unknown, everything read fine is kept and judged
   const broken = outcomes.find((o) => o.kind === 'evaluated' && o.result.resource.id === 'broken-one');
-  expect(broken).toMatchObject({ result: { status: 'INCOMPLETE', unknown: ['snapshot'], unknownReasons: { snapshot: expect.stringMatching(/^InternalError/) } } });
-  // one message for the account setting, one for the public bucket: not one account message per bucket
-  expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
+  expect(broken).toMatchObject({ result: {
+    status: 'NON_COMPLIANT', unknown: ['acl'], unknownReasons: { acl: expect.stringMatching(/^InternalError: .*\(after retries\)$/) },
+  } });
+  expect(broken?.kind === 'evaluated' && broken.result.findings.map((f) => f.checkId)).toEqual(expect.arrayContaining(['EVALUATION_INCOMPLETE', 'S3_TLS_NOT_ENFORCED']));
+  // one message for the account setting, one per bucket with something to say: not one account message per bucket
+  expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject).sort()).toEqual([
+    '[HIGH] Publicly readable (bucket policy): S3 bucket public-one (111122223333 eu-west-1)',
     '[MEDIUM] Account-level Block Public Access off: account 111122223333',
+    // its ACL is unread, but ACLs are disabled (BucketOwnerEnforced): that could hide only LOW, so BPA-off leads
+    '[MEDIUM] Block Public Access off: S3 bucket broken-one (111122223333 eu-west-1)',
+  ]);
+});
+
+test('the account-level read failing after retries: the account is INCOMPLETE and notified, every bucket keeps what it read, nothing unawaited', async () => {
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'public-one', BucketRegion: 'eu-west-1' }] });
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3Error('ServiceUnavailable', 503, 'Service Unavailable'));
+  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-one/*' }] }) });
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [] });
+  s3.on(GetPublicAccessBlockCommand).rejects(S3_ERRORS.noSuchPublicAccessBlock());
+  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  s3.on(GetBucketLoggingCommand).resolves({ ...META });
+  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
+  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
+  const outcomes: TargetOutcome[] = [];
+  await sweepBuckets(deps(), { concurrency: 2, onOutcome: (o) => outcomes.push(o) });
+  const results = outcomes.flatMap((o) => (o.kind === 'evaluated' ? [o.result] : []));
+  expect(results.find((r) => r.resource.type === 's3-account')).toMatchObject({
+    status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE' }], unknownReasons: { snapshot: expect.stringMatching(/^ServiceUnavailable/) },
+  });
+  // the policy read fine is still judged: the bucket is public, at full severity (the account level being unknown)
+  expect(results.find((r) => r.resource.id === 'public-one')).toMatchObject({
+    status: 'NON_COMPLIANT', unknown: ['accountPublicAccessBlock'], findings: expect.arrayContaining([expect.objectContaining({ checkId: 'S3_POLICY_PUBLIC', severity: 'HIGH' })]),
+  });
+  expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
+    '[MEDIUM] Could not be fully checked: account 111122223333',
     '[HIGH] Publicly readable (bucket policy): S3 bucket public-one (111122223333 eu-west-1)',
   ]);
+});
+
+test('a listing that fails before any bucket: the error propagates, and the shared account read never rejects unawaited', async () => {
+  s3.on(ListBucketsCommand).rejects(s3Error('InternalError', 500, 'We encountered an internal error.'));
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3Error('ServiceUnavailable', 503, 'Service Unavailable'));
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await expect(sweepBuckets(deps(), { concurrency: 2 })).rejects.toMatchObject({ name: 'InternalError' });
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  expect(unhandled).toEqual([]);
 });
 
 test('security groups: one batch of reads for many groups (ids as filters), prefix lists resolved once', async () => {
@@ -100,4 +148,21 @@ test('security groups: one batch of reads for many groups (ids as filters), pref
   expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 1);
   const severities = outcomes.map((o) => o.kind === 'evaluated' && [o.result.resource.id, o.result.findings[0]?.severity]);
   expect(severities).toEqual([['sg-0000000000000000a', 'CRITICAL'], ['sg-0000000000000000b', 'MEDIUM']]);
+});
+
+test('security groups: a batch read that keeps failing leaves that field unknown for the batch, every group still judged', async () => {
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ ...META, SecurityGroups: [{
+    GroupId: 'sg-0000000000000000a', GroupName: 'a', VpcId: 'vpc-1', OwnerId: '111122223333',
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], IpPermissionsEgress: [],
+  }] });
+  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [] });
+  ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.'));
+  const outcomes: TargetOutcome[] = [];
+  const stats = await sweepSecurityGroups(deps(), { concurrency: 4, onOutcome: (o) => outcomes.push(o) });
+  expect(stats).toEqual({ evaluated: 0, incomplete: 1, gone: 0, failed: 0 });
+  // attachment unknown: the SSH finding keeps its full severity, and the unread field is named
+  expect(outcomes[0]).toMatchObject({ kind: 'evaluated', result: {
+    unknown: ['networkInterfaces'], unknownReasons: { networkInterfaces: expect.stringMatching(/^RequestLimitExceeded/) },
+    findings: [expect.objectContaining({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' }), expect.objectContaining({ checkId: 'EVALUATION_INCOMPLETE' })],
+  } });
 });
