@@ -21,7 +21,7 @@ export interface GuardFunctionProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The key that encrypts the dead-letter queue. */
   readonly deadLetterKey: kms.IKey;
-  /** @default Duration.seconds(60) */
+  /** @default Duration.seconds(120): several sequential rounds of calls, each bounded by the SDK timeouts */
   readonly timeout?: Duration;
   /** @default 256 */
   readonly memorySize?: number;
@@ -57,7 +57,7 @@ export class GuardFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
-      timeout: props.timeout ?? Duration.seconds(60),
+      timeout: props.timeout ?? Duration.seconds(120),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -45,17 +45,10 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }));
     }
-    this.alarms.push(new cloudwatch.Alarm(this, 'RemediationFailures', {
-      alarmDescription: 'Exposure Guard: a remediation failed or did not verify; the exposure it was meant to close is still open (see the finding email and the audit log).',
-      metric: new cloudwatch.Metric({
-        namespace: 'ExposureGuard', metricName: 'RemediationFailures', dimensionsMap: { service: 'exposure-guard' },
-        period: Duration.minutes(5), statistic: 'Sum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.alarms.push(this.onGuardMetric('RemediationFailures',
+      'Exposure Guard: a remediation failed or did not verify; the exposure it was meant to close is still open (see the finding email and the audit log).'));
+    this.alarms.push(this.onGuardMetric('RemediationUnreported',
+      'Exposure Guard: the guard changed something (or failed to) and could not publish the message about it; the retry will find nothing to do. Read the "notification failed" records with notification.unreportedRemediation in the audit log.'));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);
@@ -88,6 +81,20 @@ export class Operations extends Construct {
     ];
     queries.forEach(([name, queryString], i) => {
       new logs.QueryDefinition(this, `Query${i}`, { queryDefinitionName: `ExposureGuard/${name}`, queryString, logGroups });
+    });
+  }
+
+  /** Fires on any count of one of the guard's own EMF metrics in five minutes. */
+  private onGuardMetric(metricName: string, alarmDescription: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, metricName, {
+      alarmDescription,
+      metric: new cloudwatch.Metric({
+        namespace: 'ExposureGuard', metricName, dimensionsMap: { service: 'exposure-guard' }, period: Duration.minutes(5), statistic: 'Sum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }

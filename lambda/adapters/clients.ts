@@ -14,6 +14,8 @@ export interface ClientConfig {
   maxAttempts?: number;
   retryMode?: string;
   followRegionRedirects?: boolean;
+  /** NodeHttpHandler options; the SDK builds the handler from them. */
+  requestHandler?: { connectionTimeout?: number; requestTimeout?: number };
 }
 
 export type ClientClass<T> = new (config: ClientConfig) => T;
@@ -22,8 +24,17 @@ export interface ClientFactory {
   client<T>(cls: ClientClass<T>, where: Where, extra?: ClientConfig): T;
 }
 
+/**
+ * Timeouts on every call: the SDK has none by default, so one stalled connection would hold the
+ * function until Lambda kills it, with no record of which call hung. 2 s to connect, 5 s for an
+ * answer; each is retried like any other transient failure: one stalled call costs at most about
+ * 27 s over 5 attempts, well under the function timeout (GuardFunction: 120 s, for the few
+ * sequential rounds of an evaluation), so the error is ours to report, not a timeout's.
+ */
+export const REQUEST_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000 } as const;
+
 /** Standard retry mode with a few more attempts than the default: reads are cheap, losing one is not. */
-export const RETRY: ClientConfig = { maxAttempts: 5, retryMode: 'standard' };
+export const RETRY: ClientConfig = { maxAttempts: 5, retryMode: 'standard', requestHandler: REQUEST_TIMEOUTS };
 
 /** Single-account factory: ignores the account, caches one client per class and region for the container's life. */
 export class LocalClientFactory implements ClientFactory {

@@ -5,7 +5,7 @@ import { readAccount, readBucket } from '../adapters/bucket-reader';
 import { planBlockPublicAccess, withRemediation } from '../core/remediation';
 import { evaluateAccount, evaluateBucket } from '../core/s3-evaluator';
 import type { BucketSnapshot, EvaluationResult, Finding } from '../core/types';
-import type { Evaluator, PipelineDeps } from './pipeline';
+import { journalRemediation, type Evaluator, type PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 /** Buckets live in one region each; followRegionRedirects re-sends a misdirected call there. */
@@ -31,7 +31,7 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
     const report = await carryOut(plan, () => blockAccountPublicAccess(s3control, target.account), (applied) => ({
       verified: applied.verified,
       after: summary(evaluateAccount({ ...snapshot, accountPublicAccessBlock: applied.after }).findings),
-    }));
+    }), journalRemediation(deps, `account ${target.account}`));
     return { result: withRemediation(result, report, concernsAccount) };
   }
 
@@ -55,6 +55,6 @@ export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S
   const report = await carryOut(plan, () => blockBucketPublicAccess(s3, snapshot.name, snapshot.account), (applied) => ({
     verified: applied.verified,
     after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }, deps.settings).findings),
-  }));
+  }), journalRemediation(deps, `bucket ${snapshot.name}`));
   return withRemediation(result, report, concernsBucket);
 }

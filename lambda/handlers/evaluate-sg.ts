@@ -6,7 +6,7 @@ import { evaluateSecurityGroup } from '../core/sg-evaluator';
 import type { SgEvidenceRule } from '../core/sg-evaluator';
 import { normaliseProtocol } from '../core/sg-rules';
 import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgIpPermission } from '../core/types';
-import type { Evaluator, PipelineDeps } from './pipeline';
+import { journalRemediation, type Evaluator, type PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 /** IpPermissions minus the single sources that were revoked (matched on protocol, ports and source). */
@@ -48,11 +48,22 @@ export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot,
     const goneIds = new Set(gone.map((r) => r.securityGroupRuleId));
     const rules = snapshot.rules?.filter((r) => !(r.SecurityGroupRuleId && goneIds.has(r.SecurityGroupRuleId)));
     const after = evaluateSecurityGroup({ ...snapshot, rules, IpPermissions: withoutSources(snapshot.IpPermissions, gone) }, deps.settings);
+    // The report says what EC2 reads back as gone, not what was asked for.
+    const revoked = (plan.report.revoked as { securityGroupRuleId: string }[]).filter((r) => goneIds.has(r.securityGroupRuleId));
+    const goneList = [...goneIds].join(', ');
+    const left = applied.remaining.join(', ');
     return {
+      outcome: revoked.length > 0 ? 'APPLIED' : 'FAILED',
+      detail: applied.remaining.length === 0
+        ? `revoked ${goneList} (read back: gone)`
+        : revoked.length > 0
+          ? `revoked ${goneList} (read back: gone); ${left} still present after a second attempt`
+          : `nothing was revoked: ${left} still present after a second attempt`,
       verified: applied.verified,
+      revoked,
       ...(applied.remaining.length ? { stillPresent: applied.remaining } : {}),
       after: summary(after.findings),
     };
-  });
+  }, journalRemediation(deps, `security group ${snapshot.GroupId}`));
   return withRemediation(result, report, concernsExposure);
 }

@@ -10,7 +10,7 @@ import { triggerOf } from '../core/cloudtrail';
 import { composeNotification } from '../core/notification';
 import type { GuardSettings } from '../core/settings';
 import { targetId, targets as targetsOf, type Target } from '../core/targets';
-import type { EvaluationResult, PublicAccessBlockFlags, Trigger } from '../core/types';
+import type { EvaluationResult, PublicAccessBlockFlags, RemediationReport, Trigger } from '../core/types';
 import type { Field } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
@@ -63,6 +63,13 @@ function count(deps: PipelineDeps, result: EvaluationResult): void {
   }
 }
 
+/** The record written before the guard changes anything (see carryOut). */
+export function journalRemediation(deps: PipelineDeps, resource: string) {
+  return (intent: RemediationReport) => deps.logger.info('remediation started', {
+    schemaVersion: AUDIT_SCHEMA_VERSION, resource, action: intent.action, mode: intent.mode, detail: intent.detail,
+  });
+}
+
 /** Reads and evaluates one target: the result, or why there is nothing to evaluate. */
 export type Evaluator = (target: Target, deps: PipelineDeps) => Promise<{ result: EvaluationResult } | { gone: string }>;
 
@@ -85,17 +92,24 @@ export async function processTarget(
   if (trigger) result.trigger = trigger;
   count(deps, result);
   // The guard's own remediation call comes back as an event: evaluate and log it, but the
-  // responder already has the email about this change. No second message, no loop.
+  // responder already has the email about this change. No second message, no loop; unless the
+  // echo itself changed something (a rule re-opened in between, revoked now): every action is told.
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
-  const notification = ownCall ? undefined : composeNotification(result, deps.settings);
+  const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
+  const quiet = ownCall && !actedNow;
+  const notification = quiet ? undefined : composeNotification(result, deps.settings);
   let messageId: string | undefined;
   if (notification) {
     try {
       messageId = await deps.notifier.publish(notification);
     } catch (error) {
       // The evaluation is logged so nothing is lost, then the error propagates for Lambda's retry.
+      // A change the guard already made will not be redone by the retry (it finds nothing to do), so
+      // its lost report raises the RemediationUnreported alarm, which CloudWatch delivers by itself.
+      if (actedNow) deps.metrics?.count('RemediationUnreported');
       deps.logger.error('notification failed', {
-        schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false }, error: describeError(error),
+        schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },
+        error: describeError(error),
       });
       throw error;
     }
@@ -105,7 +119,7 @@ export async function processTarget(
     ...result,
     notification: notification
       ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
-      : { sent: false, ...(ownCall ? { reason: 'the guard\'s own remediation call' } : {}) },
+      : { sent: false, ...(quiet ? { reason: 'the guard\'s own remediation call' } : {}) },
   });
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
 }

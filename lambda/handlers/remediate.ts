@@ -11,8 +11,13 @@ export async function carryOut<A, T>(
   plan: Extract<Plan<A>, { kind: 'act' }>,
   apply: (action: A) => Promise<T>,
   outcome: (applied: T) => Partial<RemediationReport>,
+  journal?: (intent: RemediationReport) => void,
 ): Promise<RemediationReport> {
   if (plan.mode === 'dry-run') return plan.report;
+  // Written before the change: if the function dies or the publish fails after the write, the
+  // audit log still holds what the guard set out to do (and the RemediationUnreported alarm says
+  // the message was lost).
+  journal?.(plan.report);
   try {
     return { ...plan.report, ...outcome(await apply(plan.action)) };
   } catch (error) {

@@ -24,7 +24,7 @@ import { evaluateS3Target } from '../../lambda/handlers/evaluate-s3';
 import { evaluateSecurityGroupTarget } from '../../lambda/handlers/evaluate-sg';
 import { processEvent, type Evaluator, type PipelineDeps } from '../../lambda/handlers/pipeline';
 import { cloudTrailFixture } from '../fixtures/load';
-import { S3_ERRORS, ec2Error, s3ControlError } from '../helpers/aws-errors';
+import { S3_ERRORS, ec2Error, s3ControlError, snsError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
 
 const s3 = mockClient(S3Client);
@@ -148,6 +148,21 @@ describe('S3 bucket Block Public Access', () => {
     expect(m?.result.remediation).toMatchObject({ outcome: 'FAILED', error: { name: 'AccessDenied', message: 'Access Denied' } });
     expect(m?.email).toContain('Error: AccessDenied: Access Denied');
     expect(metrics.named('RemediationFailures')).toHaveLength(1);
+  });
+
+  test('the write is journalled before it is made; a publish that fails afterwards raises RemediationUnreported and propagates', async () => {
+    const order: string[] = [];
+    s3.on(PutPublicAccessBlockCommand).callsFake(() => {
+      order.push(`put (journal written: ${logger.find('remediation started').length})`);
+      return { ...META };
+    });
+    sns.on(PublishCommand).rejects(snsError('InternalError', 500, 'Internal Error'));
+    await expect(run('s3-delete-bucket-public-access-block.json', deps({ remediation: { s3BucketPublicAccess: 'enforce' } }), evaluateS3Target))
+      .rejects.toMatchObject({ name: 'InternalError' });
+    expect(order).toEqual(['put (journal written: 1)']);
+    expect(logger.find('remediation started')[0]?.data).toMatchObject({ resource: 'bucket acme-data', mode: 'enforce', action: expect.stringContaining('PutPublicAccessBlock') });
+    expect(metrics.named('RemediationUnreported')).toHaveLength(1);
+    expect(logger.find('notification failed')[0]?.data).toMatchObject({ notification: { sent: false, unreportedRemediation: true }, remediation: { outcome: 'APPLIED' } });
   });
 
   test('exempt: no write; the finding says "exempt: no action"', async () => {
@@ -312,6 +327,52 @@ describe('security-group ingress', () => {
     await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);
     expect(messages()[0]?.result.remediation).toMatchObject({ outcome: 'APPLIED', verified: true });
     expect(metrics.named('RemediationFailures')).toEqual([]);
+  });
+
+  test('one id of a batch gone in between: EC2 rejects the whole batch, the rest is revoked by itself, the report says exactly what is gone', async () => {
+    rules.push({ SecurityGroupRuleId: 'sgr-0fffffffffffffff5', GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, CidrIpv4: '0.0.0.0/0' });
+    let calls = 0;
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake((input: { SecurityGroupRuleIds: string[] }) => {
+      calls += 1;
+      if (calls === 1) {
+        // a human removed the SSH rule a moment before: EC2 refuses the batch and revokes nothing
+        rules = rules.filter((r) => r.SecurityGroupRuleId !== 'sgr-0aaaaaaaaaaaaaaa1');
+        throw ec2Error('InvalidSecurityGroupRuleId.NotFound', 400, "The security group rule ID 'sgr-0aaaaaaaaaaaaaaa1' does not exist");
+      }
+      rules = rules.filter((r) => !input.SecurityGroupRuleIds.includes(r.SecurityGroupRuleId!));
+      return { ...META, Return: true };
+    });
+    await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);
+    expect(ec2.commandCalls(RevokeSecurityGroupIngressCommand).map((c) => c.args[0].input.SecurityGroupRuleIds?.slice().sort())).toEqual([
+      ['sgr-0aaaaaaaaaaaaaaa1', 'sgr-0fffffffffffffff5'], ['sgr-0fffffffffffffff5'],
+    ]);
+    expect(rules.map((r) => r.SecurityGroupRuleId)).not.toContain('sgr-0fffffffffffffff5');
+    expect(messages()[0]?.result.remediation).toMatchObject({ outcome: 'APPLIED', verified: true, detail: 'revoked sgr-0aaaaaaaaaaaaaaa1, sgr-0fffffffffffffff5 (read back: gone)' });
+  });
+
+  test('a batch EC2 keeps refusing: only what reads back as gone is reported revoked; the rest is named still present, FAILED if nothing went', async () => {
+    ec2.on(RevokeSecurityGroupIngressCommand).rejects(ec2Error('InvalidSecurityGroupRuleId.NotFound', 400, "The security group rule ID 'sgr-0zzzzzzzzzzzzzzzz' does not exist"));
+    await run('ec2-authorize-ingress-sdk.json', deps({ remediation: { securityGroupIngress: 'enforce' } }), evaluateSecurityGroupTarget);
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 2);
+    expect(messages()[0]?.result.remediation).toMatchObject({
+      outcome: 'FAILED', verified: false, revoked: [], stillPresent: ['sgr-0aaaaaaaaaaaaaaa1'],
+      detail: 'nothing was revoked: sgr-0aaaaaaaaaaaaaaa1 still present after a second attempt',
+    });
+    expect(metrics.named('RemediationFailures')).toHaveLength(1);
+  });
+
+  test('the guard\'s own event finds a rule a human re-opened in between: it revokes it and says so (never quiet about an action)', async () => {
+    const d = deps({ remediation: { securityGroupIngress: 'enforce' } }, { ownRoleName: 'GuardSgRole' });
+    await run('ec2-authorize-ingress-sdk.json', d, evaluateSecurityGroupTarget);
+    // re-opened by a human before the guard's own revoke event arrives
+    rules.push({ SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaab2', GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' });
+    await run('ec2-revoke-ingress-rule-ids.json', d, evaluateSecurityGroupTarget, (e) => {
+      e.detail.userIdentity = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/GuardSgRole/ExposureGuard-SecurityGroupEvaluator' };
+    });
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 2);
+    const sent = messages();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.result.remediation).toMatchObject({ outcome: 'APPLIED', detail: 'revoked sgr-0aaaaaaaaaaaaaab2 (read back: gone)' });
   });
 
   test('enforce, Revoke fails (UnauthorizedOperation): FAILED with the error, the exposure still CRITICAL', async () => {

@@ -135,7 +135,7 @@ describe('the S3 function', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Timeout: 60,
+      Timeout: 120,
       MemorySize: 256,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') } },
       Environment: { Variables: {
@@ -370,10 +370,10 @@ describe('remediation permissions', () => {
     }) } });
   });
 
-  test('remediation failures raise an alarm on the ops topic', () => {
+  test.each(['RemediationFailures', 'RemediationUnreported'])('%s raises an alarm on the ops topic', (metric) => {
     synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'ExposureGuard', MetricName: 'RemediationFailures', Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+      Namespace: 'ExposureGuard', MetricName: metric, Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
+      Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
     });
   });
 });
