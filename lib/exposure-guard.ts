@@ -157,6 +157,12 @@ export class ExposureGuard extends Construct {
           // Prefix lists may be AWS-managed or shared from another account, so the owner is not known.
           resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:*:prefix-list/*`],
         }),
+        new iam.PolicyStatement({
+          sid: 'FindPrefixListUsers',
+          actions: ['ec2:GetManagedPrefixListAssociations'],
+          // ModifyManagedPrefixList events come from this account's own lists; only the owner may ask who uses one.
+          resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:prefix-list/*`],
+        }),
       ]);
     this.grantRemediation(config);
 

@@ -23,6 +23,8 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
       'ec2:DescribeSecurityGroups, DescribeSecurityGroupRules and DescribeNetworkInterfaces support no resource-level permissions; the statement holds only these three reads.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:prefix-list/*]',
       'A rule may name an AWS-managed or shared prefix list whose owner account is not known at deploy time; the grant is the one read action, in this region.'],
+    [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:prefix-list/*]',
+      'A ModifyManagedPrefixList event may name any of this account\'s lists; the grant is ec2:GetManagedPrefixListAssociations alone (who uses the list), in this account and region.'],
   ];
   for (const [construct, id, reason] of acknowledgements) Validations.of(construct).acknowledge({ id, reason });
 }

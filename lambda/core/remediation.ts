@@ -7,6 +7,7 @@ import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type Publ
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from './settings';
 import type { SgEvidenceRule } from './sg-evaluator';
+import { removePrefixListEntriesCommand } from './sg-fix';
 import { portSpan } from './sg-rules';
 
 export type ActiveMode = Exclude<RemediationMode, 'off'>;
@@ -151,7 +152,10 @@ export function planSecurityGroupRevocations(result: EvaluationResult, settings:
     for (const rule of (f.evidence.rules as SgEvidenceRule[] | undefined) ?? []) {
       if (rule.direction !== 'ingress') continue;
       const allowed = allowedPortsIn(rule, settings);
-      if (allowed.length > 0) {
+      if (rule.sourceType === 'prefix-list') {
+        // Revoking the rule would cut every legitimate entry of the list with the world-open one.
+        kept.push({ rule, reason: `not revoked: its source is prefix list ${rule.source}; remove the world-open entry from the list instead: ${removePrefixListEntriesCommand(rule.source, rule.prefixListEntries ?? [], result.resource.region)}` });
+      } else if (allowed.length > 0) {
         kept.push({ rule, reason: `not revoked: the rule also opens allowed port(s) ${allowed.join(', ')}; narrow it by hand` });
       } else if (!rule.securityGroupRuleId) {
         kept.push({ rule, reason: 'not revoked: its security group rule id could not be read' });

@@ -13,7 +13,7 @@ import { buildResult } from './result';
 import { EC2_19_HIGH_RISK_PORTS, type GuardSettings } from './settings';
 import { severityRank } from './severity';
 import { coversDomain, coversPublicSpace, isInternetCidr, isPrivateBlock, openSpans, subtractPorts, type Candidate, type OpenSpan, type Span } from './sg-exposure';
-import { revokeRulesFix } from './sg-fix';
+import { removePrefixListEntriesCommand, revokeRulesFix } from './sg-fix';
 import { quoted } from './untrusted';
 import { incompleteFinding, isIncompleteFinding, type UnreadField } from './unread';
 import {
@@ -320,9 +320,25 @@ function pushExposure(ctx: Context, spec: ExposureSpec): void {
       ...spec.extra,
     },
     controls: [...new Set(spec.controls)].sort(byControlNumber),
-    fix: revokeRulesFix(snapshot.GroupId, rules.map((c) => c.rule), snapshot.region),
+    fix: exposureFix(snapshot, rules),
     latent,
   });
+}
+
+/** Revoke the CIDR rules; for a prefix-list rule, remove the world-open entries from the list instead. */
+function exposureFix(snapshot: SecurityGroupSnapshot, rules: readonly Candidate[]): string {
+  const direct = rules.filter((c) => c.rule.sourceType !== 'prefix-list').map((c) => c.rule);
+  const lists = new Map<string, string[]>();
+  for (const c of rules) {
+    if (c.rule.sourceType !== 'prefix-list') continue;
+    // Entries that are the internet alone; else the public ones that are it together (two /1s).
+    const culprits = c.internet.length > 0 ? c.internet : c.cidrs.filter((b) => !isPrivateBlock(b));
+    lists.set(c.rule.source, [...new Set([...(lists.get(c.rule.source) ?? []), ...culprits.map((b) => b.text)])]);
+  }
+  return [
+    ...(direct.length > 0 ? [revokeRulesFix(snapshot.GroupId, direct, snapshot.region)] : []),
+    ...[...lists].map(([id, entries]) => removePrefixListEntriesCommand(id, entries, snapshot.region)),
+  ].join('\n');
 }
 
 /**
@@ -566,7 +582,8 @@ export function evaluateSecurityGroup(snapshot: SecurityGroupSnapshot, settings:
   checkExposure(ctx, rules, read.ingress);
   checkDefaultGroup(ctx, rules, read);
   const resource = { type: 'security-group' as const, id: snapshot.GroupId, account: snapshot.account, region: snapshot.region };
-  const incomplete = incompleteFinding(resource, `Security group ${ctx.label}`, unreadGroupFields(ctx));
+  const incomplete = incompleteFinding(resource, `Security group ${ctx.label}`, unreadGroupFields(ctx),
+    snapshot.GroupName !== undefined ? { groupName: snapshot.GroupName } : {});
   if (incomplete) ctx.findings.push(incomplete);
   return buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
 }

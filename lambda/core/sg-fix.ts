@@ -51,3 +51,16 @@ export function revokeRulesFix(groupId: string, rules: readonly FlatRule[], regi
   }
   return commands.join('\n');
 }
+
+/**
+ * `aws ec2 modify-managed-prefix-list` removing the entries that make a list the internet: the fix
+ * for a rule whose source is a prefix list (revoking the rule would cut every legitimate entry
+ * with it). The call needs the list's current version, read in the same command.
+ */
+export function removePrefixListEntriesCommand(prefixListId: string, entries: readonly string[], region?: string): string {
+  const r = region ? ` --region ${shellQuote(region)}` : '';
+  const id = shellQuote(prefixListId);
+  const remove = entries.map((cidr) => `Cidr=${shellQuote(cidr)}`).join(' ');
+  return `aws ec2 modify-managed-prefix-list --prefix-list-id ${id}${r} --remove-entries ${remove || 'Cidr=<the world-open entry>'} `
+    + `--current-version "$(aws ec2 describe-managed-prefix-lists --prefix-list-ids ${id}${r} --query 'PrefixLists[0].Version' --output text)"`;
+}

@@ -26,7 +26,7 @@ export function isIncompleteFinding(f: Pick<Finding, 'checkId'>): boolean {
   return f.checkId === INCOMPLETE_CHECK_ID;
 }
 
-export function incompleteFinding(resource: ResourceRef, label: string, unread: readonly UnreadField[]): Finding | undefined {
+export function incompleteFinding(resource: ResourceRef, label: string, unread: readonly UnreadField[], context: Record<string, unknown> = {}): Finding | undefined {
   const severity = maxSeverity(unread.map((u) => u.couldHide));
   if (!severity) return undefined;
   const fields = unread.map((u) => u.field);
@@ -37,6 +37,7 @@ export function incompleteFinding(resource: ResourceRef, label: string, unread: 
     title: `${label} could not be fully checked: ${fields.join(', ')} not read`,
     evidence: {
       resourceId: resource.id,
+      ...context,
       unread: unread.map((u) => ({
         field: u.field, ...(u.reason ? { reason: u.reason } : {}), couldHide: u.couldHide, decides: u.decides,
       })),

@@ -9,9 +9,9 @@ import { LocalClientFactory } from '../adapters/clients';
 import { EmfMetricsSink } from '../adapters/metrics';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { settingsFromEnv } from '../core/settings';
-import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type TargetOutcome } from './pipeline';
+import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type Expander, type TargetOutcome } from './pipeline';
 
-export function createEventHandler(evaluate: Evaluator): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
+export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
   const settings = settingsFromEnv(process.env);
   const topicArn = requireEnv(process.env, 'TOPIC_ARN');
   const logger = new Logger({ serviceName: 'exposure-guard' });
@@ -24,6 +24,6 @@ export function createEventHandler(evaluate: Evaluator): (event: unknown, contex
     const where = whereFromFunctionArn(context.invokedFunctionArn);
     return processEvent(event, {
       settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region,
-    }, evaluate);
+    }, evaluate, expand);
   };
 }

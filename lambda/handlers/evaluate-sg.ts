@@ -6,7 +6,9 @@ import { evaluateSecurityGroup } from '../core/sg-evaluator';
 import type { SgEvidenceRule } from '../core/sg-evaluator';
 import { normaliseProtocol } from '../core/sg-rules';
 import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgIpPermission } from '../core/types';
-import { journalRemediation, type Evaluator, type PipelineDeps } from './pipeline';
+import { securityGroupsOf } from '../adapters/target-resolver';
+import type { Target } from '../core/targets';
+import { AUDIT_SCHEMA_VERSION, journalRemediation, type Evaluator, type Expander, type PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 /** IpPermissions minus the single sources that were revoked (matched on protocol, ports and source). */
@@ -24,6 +26,26 @@ function withoutSources(permissions: SgIpPermission[] | undefined, gone: SgEvide
 }
 
 const concernsExposure = (f: Finding) => f.checkId === 'SG_OPEN_ALL_TRAFFIC' || f.checkId === 'SG_OPEN_HIGH_RISK_PORT';
+
+/** Instance, interface and prefix-list targets become the security groups they concern, each once. */
+export const expandSecurityGroupTargets: Expander = async (targets, deps, trigger) => {
+  const groups = new Map<string, Target>();
+  const whereOf = (target: Target) => ({ account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion });
+  const resolutions = await Promise.all(targets.map((target) => securityGroupsOf(deps.clients.client(EC2Client, whereOf(target)), target)));
+  for (const [i, target] of targets.entries()) {
+    const where = whereOf(target);
+    const resolution = resolutions[i]!;
+    if (resolution.kind === 'gone') {
+      deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: resolution.reason, trigger });
+      continue;
+    }
+    if (target.type === 'prefix-list' && resolution.groupIds.length === 0) {
+      deps.logger.info('prefix list unused', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: 'no security group references the list', trigger });
+    }
+    for (const groupId of resolution.groupIds) if (!groups.has(groupId)) groups.set(groupId, { type: 'security-group', groupId, ...where });
+  }
+  return [...groups.values()];
+};
 
 export const evaluateSecurityGroupTarget: Evaluator = async (target, deps) => {
   if (target.type !== 'security-group') throw new Error(`the security-group path cannot evaluate a ${target.type} target`);

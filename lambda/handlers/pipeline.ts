@@ -124,15 +124,22 @@ export async function processTarget(
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
 }
 
+/**
+ * Turns the event's targets into the resources to evaluate (an instance into its security
+ * groups, say). A target that resolves to nothing is logged as gone; a failed resolution throws.
+ */
+export type Expander = (targets: Target[], deps: PipelineDeps, trigger: Trigger | undefined) => Promise<Target[]>;
+
 /** An EventBridge CloudTrail event: its targets, each through the pipeline. Bad input is logged, not thrown. */
-export async function processEvent(event: unknown, deps: PipelineDeps, evaluate: Evaluator): Promise<TargetOutcome[]> {
-  const { targets, skipped } = targetsOf(event);
+export async function processEvent(event: unknown, deps: PipelineDeps, evaluate: Evaluator, expand?: Expander): Promise<TargetOutcome[]> {
+  const parsed = targetsOf(event);
   const trigger = triggerOf(event);
-  if (skipped !== null) {
-    deps.logger.info('event skipped', { reason: skipped, trigger });
+  if (parsed.skipped !== null) {
+    deps.logger.info('event skipped', { reason: parsed.skipped, trigger });
     return [];
   }
-  deps.logger.info('event received', { trigger, targets: targets.map(targetId) });
+  const targets = expand ? await expand(parsed.targets, deps, trigger) : parsed.targets;
+  deps.logger.info('event received', { trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}) });
   // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
   const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));

@@ -1,5 +1,5 @@
-/** Entry point for the EC2 EventBridge rule: security-group rule changes and group attachments. */
+/** Entry point for the EC2 EventBridge rule: rule changes, attachments, public addresses and prefix lists. */
 import { createEventHandler } from './entry';
-import { evaluateSecurityGroupTarget } from './evaluate-sg';
+import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from './evaluate-sg';
 
-export const handler = createEventHandler(evaluateSecurityGroupTarget);
+export const handler = createEventHandler(evaluateSecurityGroupTarget, expandSecurityGroupTargets);

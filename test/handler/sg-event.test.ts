@@ -4,7 +4,8 @@
  */
 import {
   DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
-  GetManagedPrefixListEntriesCommand, type NetworkInterface, type SecurityGroup, type SecurityGroupRule,
+  GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand,
+  type NetworkInterface, type SecurityGroup, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,7 +13,7 @@ import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { resolveSettings } from '../../lambda/core/settings';
 import { targets as targetsOf } from '../../lambda/core/targets';
-import { evaluateSecurityGroupTarget } from '../../lambda/handlers/evaluate-sg';
+import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../lambda/handlers/evaluate-sg';
 import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
 import { cloudTrailFixture } from '../fixtures/load';
 import { ec2Error, snsError } from '../helpers/aws-errors';
@@ -169,6 +170,85 @@ test('prefix-list sources are resolved with GetManagedPrefixListEntries (all pag
   expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
   const { result } = onlyMessage();
   expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' });
+});
+
+test('an unreadable prefix list on an SSH rule: INCOMPLETE and notified at what it could hide (CRITICAL), with the read command', async () => {
+  group('sg-0a1b2c3d4e5f60718', [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 22, to: 22, prefixList: 'pl-0a1b2c3d4e5f67890' }]);
+  attached([publicEni('sg-0a1b2c3d4e5f60718')]);
+  ec2.on(GetManagedPrefixListEntriesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const { input, email, result } = onlyMessage();
+  expect(input.Subject).toBe('[CRITICAL] Could not be fully checked: sg-0a1b2c3d4e5f60718 "web" (123456789012 eu-west-1)');
+  expect(result.status).toBe('INCOMPLETE');
+  expect(email).toContain('prefixList:pl-0a1b2c3d4e5f67890: UnauthorizedOperation');
+  expect(email).toContain('aws ec2 get-managed-prefix-list-entries --prefix-list-id pl-0a1b2c3d4e5f67890');
+});
+
+describe('a latent group made reachable, or a prefix list made the internet: the groups concerned are re-read', () => {
+  const LATENT_GROUP = 'sg-0a1b2c3d4e5f60718';
+
+  test.each([
+    ['AssociateAddress (an Elastic IP on the instance)', 'ec2-associate-address-instance.json', 'attachment.instance-id', 'i-0a1b2c3d4e5f60718'],
+    ['AssociateAddress (on an interface)', 'ec2-associate-address-eni.json', 'network-interface-id', 'eni-0b2c3d4e5f6a7b8c9'],
+    ['AssignIpv6Addresses', 'ec2-assign-ipv6-addresses.json', 'network-interface-id', 'eni-0e5f6a7b8c9d0e1f2'],
+    ['ModifyNetworkInterfaceAttribute with associatePublicIpAddress', 'ec2-modify-network-interface-public-ip.json', 'network-interface-id', 'eni-0a7b8c9d0e1f2a3b4'],
+  ])('%s: the interface\'s groups are found and the now-public SSH rule is CRITICAL', async (_name, file, filter, id) => {
+    group(LATENT_GROUP, [SSH_OPEN()]);
+    attached([publicEni(LATENT_GROUP)]);
+    const outcomes = await processEvent(cloudTrailFixture(file), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { Filters: [{ Name: filter, Values: [id] }] });
+    expect(outcomes).toHaveLength(1);
+    const { input, result } = onlyMessage();
+    expect(input.Subject).toMatch(/^\[CRITICAL\] SSH \(22\) open to the internet: sg-0a1b2c3d4e5f60718/);
+    expect(result.trigger.eventName).toBe(cloudTrailFixture(file).detail.eventName);
+  });
+
+  test('StartInstances with two instances sharing a group: the group evaluated once', async () => {
+    group(LATENT_GROUP, [SSH_OPEN()]);
+    attached([publicEni(LATENT_GROUP)]);
+    const outcomes = await processEvent(cloudTrailFixture('ec2-start-instances.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(outcomes).toHaveLength(1);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  test('an instance gone before the read: logged as gone, nothing evaluated, no error', async () => {
+    attached([]);
+    const outcomes = await processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(outcomes).toEqual([]);
+    expect(logger.find('resource gone')[0]?.data).toMatchObject({ reason: expect.stringContaining('i-0a1b2c3d4e5f60718') });
+  });
+
+  test('the interfaces cannot be read: the error propagates (Lambda retries, the dead-letter queue and its alarm keep it)', async () => {
+    ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
+    await expect(processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets))
+      .rejects.toMatchObject({ name: 'UnauthorizedOperation' });
+  });
+
+  test('ModifyManagedPrefixList adding 0.0.0.0/0: every group using the list is re-read; enforce never revokes the prefix-list rule, it names the entry to remove', async () => {
+    const LIST = 'pl-0b8c9d0e1f2a3b4c5';
+    group(LATENT_GROUP, [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 22, to: 22, prefixList: LIST }]);
+    attached([publicEni(LATENT_GROUP)]);
+    ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [
+      { ResourceId: LATENT_GROUP, ResourceOwner: ACCOUNT }, { ResourceId: 'rtb-0a1b2c3d4e5f60718', ResourceOwner: ACCOUNT },
+    ] });
+    ec2.on(GetManagedPrefixListEntriesCommand).resolves({ ...META, Entries: [{ Cidr: '198.51.100.0/24', Description: 'office' }, { Cidr: '0.0.0.0/0', Description: 'anywhere' }] });
+    const d = deps({ settings: resolveSettings({ remediation: { securityGroupIngress: 'enforce' } }) });
+    const outcomes = await processEvent(cloudTrailFixture('ec2-modify-managed-prefix-list.json'), d, evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(ec2).toHaveReceivedCommandWith(GetManagedPrefixListAssociationsCommand, { PrefixListId: LIST });
+    expect(outcomes).toHaveLength(1);
+    expect(ec2).not.toHaveReceivedCommand(RevokeSecurityGroupIngressCommand);
+    const { input, email, result } = onlyMessage();
+    expect(input.Subject).toMatch(/^\[CRITICAL\] SSH \(22\) open to the internet: sg-0a1b2c3d4e5f60718/);
+    expect(result.remediation).toMatchObject({ outcome: 'SKIPPED_UNSAFE' });
+    expect(email).toContain(`aws ec2 modify-managed-prefix-list --prefix-list-id ${LIST} --region eu-west-1 --remove-entries Cidr=0.0.0.0/0`);
+  });
+
+  test('a prefix list no group uses: recorded, nothing evaluated', async () => {
+    ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [] });
+    const outcomes = await processEvent(cloudTrailFixture('ec2-modify-managed-prefix-list.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(outcomes).toEqual([]);
+    expect(logger.find('prefix list unused')).toHaveLength(1);
+  });
 });
 
 test('a prefix list that cannot be read: INCOMPLETE, never COMPLIANT', async () => {

@@ -90,7 +90,9 @@ describe('the EC2 EventBridge rule', () => {
           eventName: [
             'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress',
             'RevokeSecurityGroupEgress', 'ModifySecurityGroupRules', 'CreateSecurityGroup',
-            'ModifyNetworkInterfaceAttribute', 'RunInstances', 'CreateNetworkInterface',
+            'ModifyNetworkInterfaceAttribute', 'RunInstances', 'CreateNetworkInterface', 'ModifyInstanceAttribute',
+            'AssociateAddress', 'StartInstances', 'AssignIpv6Addresses',
+            'ModifyManagedPrefixList', 'RestoreManagedPrefixListVersion',
           ],
           errorCode: [{ exists: false }],
         },
@@ -116,6 +118,10 @@ describe('the EC2 EventBridge rule', () => {
       {
         Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },
+      },
+      {
+        Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListAssociations',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':prefix-list/*']] },
       },
     ]);
   });

@@ -613,7 +613,7 @@ describe('properties', () => {
         expect(r.findings.map((f) => f.checkId)).toContain('EVALUATION_INCOMPLETE');
       }
       for (const f of r.findings.filter((x) => x.checkId !== 'EVALUATION_INCOMPLETE')) {
-        expect(f.fix).toMatch(/^aws ec2 revoke-security-group-(ingress|egress) /);
+        expect(f.fix).toMatch(/^aws ec2 (revoke-security-group-(ingress|egress)|modify-managed-prefix-list) /);
         expect(rulesOf(f).length).toBeGreaterThan(0);
       }
     }), { numRuns: 300 });

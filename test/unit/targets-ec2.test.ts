@@ -15,13 +15,18 @@ const sg = (...groupIds: string[]) => ({
   skipped: null,
 });
 
+const of = (...targets: Record<string, string>[]) => ({
+  targets: targets.map((t) => ({ ...t, account: '123456789012', region: 'eu-west-1' })),
+  skipped: null,
+});
+
 function envelope(event: unknown): CloudTrailEnvelope {
   const read = readEnvelope(event);
   if (!read.ok) throw new Error(read.reason);
   return read.envelope;
 }
 
-const named: Array<[string, ReturnType<typeof sg>]> = [
+const named: Array<[string, { targets: Record<string, string>[]; skipped: null }]> = [
   ['ec2-authorize-ingress-sdk.json', sg('sg-0a1b2c3d4e5f60718')],
   ['ec2-authorize-ingress-cli-flat.json', sg('sg-08f3e2d1c0b9a8776')],
   ['ec2-authorize-ingress-group-name.json', sg('sg-0c4d5e6f7a8b9c0d1')],
@@ -36,6 +41,14 @@ const named: Array<[string, ReturnType<typeof sg>]> = [
   ['ec2-run-instances-group-names.json', sg('sg-0c4d5e6f7a8b9c0d1')],
   ['ec2-run-instances-default-group.json', sg('sg-0123abcd4567ef890')],
   ['ec2-create-network-interface.json', sg('sg-0e6f7a8b9c0d1e2f3')],
+  ['ec2-modify-instance-attribute-groupset.json', sg('sg-0a1b2c3d4e5f60718', 'sg-0f6a7b8c9d0e1f2a3')],
+  ['ec2-associate-address-instance.json', of({ type: 'ec2-instance', instanceId: 'i-0a1b2c3d4e5f60718' })],
+  ['ec2-associate-address-eni.json', of({ type: 'network-interface', networkInterfaceId: 'eni-0b2c3d4e5f6a7b8c9' })],
+  ['ec2-start-instances.json', of({ type: 'ec2-instance', instanceId: 'i-0c3d4e5f6a7b8c9d0' }, { type: 'ec2-instance', instanceId: 'i-0d4e5f6a7b8c9d0e1' })],
+  ['ec2-assign-ipv6-addresses.json', of({ type: 'network-interface', networkInterfaceId: 'eni-0e5f6a7b8c9d0e1f2' })],
+  ['ec2-modify-network-interface-public-ip.json', of({ type: 'network-interface', networkInterfaceId: 'eni-0a7b8c9d0e1f2a3b4' })],
+  ['ec2-modify-managed-prefix-list.json', of({ type: 'prefix-list', prefixListId: 'pl-0b8c9d0e1f2a3b4c5' })],
+  ['ec2-restore-managed-prefix-list-version.json', of({ type: 'prefix-list', prefixListId: 'pl-0b8c9d0e1f2a3b4c5' })],
 ];
 
 describe('every event shape names its groups', () => {
@@ -113,7 +126,8 @@ describe('nothing to name: skipped with a clear reason, never thrown', () => {
   test.each<[string, RegExp]>([
     ['ec2-authorize-ingress-group-name-no-response.json', /AuthorizeSecurityGroupIngress names security groups only by name \(launch-wizard-4\) and its response carries no group id/],
     ['ec2-authorize-ingress-invalid-group-id.json', /names no valid security group id \(got "sg-NOTREAL"\)/],
-    ['ec2-modify-network-interface-source-dest.json', /ModifyNetworkInterfaceAttribute on eni-0b2c3d4e5f6a7b8c9 changes no security groups/],
+    ['ec2-modify-network-interface-source-dest.json', /ModifyNetworkInterfaceAttribute on eni-0b2c3d4e5f6a7b8c9 changes no security groups and no public address/],
+    ['ec2-modify-instance-attribute-other.json', /ModifyInstanceAttribute on i-[0-9a-f]+ changes no security groups \(no groupSet\)/],
   ])('%s', (file, reason) => {
     for (const r of [targets(cloudTrailFixture(file)), ec2Targets(envelope(cloudTrailFixture(file)))]) {
       expect(r.targets).toEqual([]);
@@ -139,7 +153,9 @@ describe('nothing to name: skipped with a clear reason, never thrown', () => {
     ['items is null', { ...base(), detail: { ...base().detail, requestParameters: { groupSet: { items: null } }, responseElements: { securityGroupRuleSet: { items: null } } } }, /names no security group id/],
     ['an EC2 name from another service', { ...base(), detail: { ...base().detail, eventSource: 's3.amazonaws.com' } }, /is not an EC2 call/],
     ['RunInstances with nothing but {}', { ...base(), detail: { ...base().detail, eventName: 'RunInstances', requestParameters: { groupSet: {}, networkInterfaceSet: {} }, responseElements: { instancesSet: {} } } }, /RunInstances names no security group id/],
-    ['AssociateAddress is not handled (no group id in the event)', { ...base(), detail: { ...base().detail, eventName: 'AssociateAddress' } }, /not an event Exposure Guard evaluates/],
+    ['AssociateAddress naming neither instance nor interface (EC2-Classic publicIp only)', { ...base(), detail: { ...base().detail, eventName: 'AssociateAddress', requestParameters: { publicIp: '203.0.113.9' }, responseElements: { _return: true } } }, /AssociateAddress names no valid instance or network interface id/],
+    ['ModifyManagedPrefixList without an id', { ...base(), detail: { ...base().detail, eventName: 'ModifyManagedPrefixList', requestParameters: { ModifyManagedPrefixListRequest: { AddEntry: { cidr: '0.0.0.0/0' } } }, responseElements: null } }, /names no valid prefix list id/],
+    ['an event no rule matches', { ...base(), detail: { ...base().detail, eventName: 'DescribeInstances' } }, /not an event Exposure Guard evaluates/],
   ])('%s', (_name, event, reason) => {
     const r = targets(event);
     expect(r.targets).toEqual([]);
@@ -157,7 +173,12 @@ describe('nothing to name: skipped with a clear reason, never thrown', () => {
       e.detail = { ...e.detail, eventName, requestParameters: rp, responseElements: re };
       const r = targets(e);
       expect(Array.isArray(r.targets)).toBe(true);
-      for (const t of r.targets) expect(t).toMatchObject({ type: 'security-group', groupId: expect.stringMatching(/^sg-[0-9a-f]{8,17}$/) });
+      for (const t of r.targets) {
+        expect(t).toEqual(expect.objectContaining(t.type === 'security-group' ? { groupId: expect.stringMatching(/^sg-[0-9a-f]{8,17}$/) }
+          : t.type === 'ec2-instance' ? { instanceId: expect.stringMatching(/^i-[0-9a-f]{8,17}$/) }
+            : t.type === 'network-interface' ? { networkInterfaceId: expect.stringMatching(/^eni-[0-9a-f]{8,17}$/) }
+              : { prefixListId: expect.stringMatching(/^pl-[0-9a-f]{8,17}$/) }));
+      }
       expect(r.targets.length > 0 ? r.skipped === null : typeof r.skipped === 'string').toBe(true);
     }), { numRuns: 500 });
   });
