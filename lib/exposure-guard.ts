@@ -139,6 +139,12 @@ export class ExposureGuard extends Construct {
           // s3:GetAccountPublicAccessBlock supports no resource-level permission.
           resources: ['*'],
         }),
+        new iam.PolicyStatement({
+          sid: 'ListBucketsAfterAccountChange',
+          actions: ['s3:ListAllMyBuckets'],
+          // An account-level change re-evaluates every bucket; ListBuckets supports no resource-level permission.
+          resources: ['*'],
+        }),
       ]);
     this.s3Rule = this.apiCallRule('S3Calls', 'Exposure Guard: S3 API calls that can expose a bucket (successful calls only)',
       'aws.s3', 's3.amazonaws.com', S3_RULE_EVENT_NAMES, this.s3Function);

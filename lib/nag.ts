@@ -14,7 +14,7 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
     [guard.s3Function.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
       'The function re-reads whichever bucket a CloudTrail event names; bucket names are not known at deploy time. Actions are the exact Get* reads of the snapshot, plus s3:PutBucketPublicAccessBlock only when bucket remediation is enforce (exempt buckets denied).'],
     [guard.s3Function.role, 'AwsSolutions-IAM5[Resource::*]',
-      's3:GetAccountPublicAccessBlock (and s3:PutAccountPublicAccessBlock, present only when account remediation is enforce) support no resource-level permissions (Service Authorization Reference); each stands in its own statement.'],
+      's3:GetAccountPublicAccessBlock, s3:ListAllMyBuckets (every bucket is re-evaluated after an account-level change) and s3:PutAccountPublicAccessBlock (present only when account remediation is enforce) support no resource-level permissions (Service Authorization Reference); each stands in its own statement.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group-rule/*]',
       'RevokeSecurityGroupIngress by SecurityGroupRuleIds (enforce only) may be authorised against the rule resources too; same account and region, the one action.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',

@@ -207,6 +207,12 @@ function findingBlock(f: Finding): string {
       lines.push(`    ${u.field}: ${u.reason ?? 'not read'}`, `      decides ${u.decides} (could hide: ${u.couldHide})`);
     }
   }
+  if (typeof f.evidence.bucketsReEvaluated === 'number') {
+    const exposed = Array.isArray(f.evidence.exposed) ? f.evidence.exposed as string[] : [];
+    const more = typeof f.evidence.exposedNotListed === 'number' ? ` and ${f.evidence.exposedNotListed} more` : '';
+    lines.push(`  Every bucket re-checked after this change: ${f.evidence.bucketsReEvaluated}.`,
+      exposed.length > 0 ? `  Exposed now (each has its own message): ${exposed.join(', ')}${more}` : '  None has a public policy or ACL that this change made live.');
+  }
   const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
   if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
   if (typeof f.evidence.remediation === 'string') lines.push(`  Remediation: ${f.evidence.remediation}`);

@@ -24,6 +24,8 @@ export function createEventHandler(evaluate: Evaluator, expand?: Expander): (eve
     const where = whereFromFunctionArn(context.invokedFunctionArn);
     return processEvent(event, {
       settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region,
+      // Long work stops taking new items 20 s before Lambda would stop it, to report what it did not reach.
+      deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? 60_000) - 20_000,
     }, evaluate, expand);
   };
 }

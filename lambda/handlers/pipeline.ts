@@ -33,6 +33,10 @@ export interface PipelineDeps {
   ownRoleName?: string;
   /** The account-level Block Public Access, read once when many buckets are evaluated together. */
   accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
+  /** When set, only results it accepts are notified (all are logged): a fan-out tells what became live, not everything. */
+  notifyWhen?: (result: EvaluationResult) => boolean;
+  /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */
+  deadline?: number;
 }
 
 /**
@@ -71,7 +75,7 @@ export function journalRemediation(deps: PipelineDeps, resource: string) {
 }
 
 /** Reads and evaluates one target: the result, or why there is nothing to evaluate. */
-export type Evaluator = (target: Target, deps: PipelineDeps) => Promise<{ result: EvaluationResult } | { gone: string }>;
+export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) => Promise<{ result: EvaluationResult } | { gone: string }>;
 
 /** Version of the audit record schema auditors query; bump on a breaking change. */
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -83,7 +87,7 @@ export type TargetOutcome =
 export async function processTarget(
   target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
 ): Promise<TargetOutcome> {
-  const outcome = await evaluate(target, deps);
+  const outcome = await evaluate(target, deps, trigger);
   if ('gone' in outcome) {
     deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: outcome.gone, trigger });
     return { kind: 'gone', reason: outcome.gone };
@@ -96,7 +100,7 @@ export async function processTarget(
   // echo itself changed something (a rule re-opened in between, revoked now): every action is told.
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
-  const quiet = ownCall && !actedNow;
+  const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
   const notification = quiet ? undefined : composeNotification(result, deps.settings);
   let messageId: string | undefined;
   if (notification) {
@@ -119,7 +123,7 @@ export async function processTarget(
     ...result,
     notification: notification
       ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
-      : { sent: false, ...(quiet ? { reason: 'the guard\'s own remediation call' } : {}) },
+      : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
   });
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
 }

@@ -1,5 +1,5 @@
 /** Entry point for the S3 EventBridge rule: bucket and account-level Block Public Access calls. */
+import { evaluateS3EventTarget } from './account-change';
 import { createEventHandler } from './entry';
-import { evaluateS3Target } from './evaluate-s3';
 
-export const handler = createEventHandler(evaluateS3Target);
+export const handler = createEventHandler(evaluateS3EventTarget);

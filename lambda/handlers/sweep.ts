@@ -14,7 +14,7 @@ import type { ClientConfig } from '../adapters/clients';
 import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/result';
 import { incompleteFinding } from '../core/unread';
-import type { EvaluationResult, ResourceRef } from '../core/types';
+import type { EvaluationResult, ResourceRef, Trigger } from '../core/types';
 import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
 import { evaluateAndRemediateGroup } from './evaluate-sg';
 import { processTarget, type PipelineDeps, type TargetOutcome } from './pipeline';
@@ -37,17 +37,25 @@ export interface SweepOptions {
   onOutcome?: (outcome: TargetOutcome) => void;
 }
 
-/** Runs `work` over a stream with at most `concurrency` items in flight. */
-async function pool<T>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `work` over a stream with at most `concurrency` items in flight; stops taking new items
+ * once `shouldContinue` says no. True when the stream was exhausted.
+ */
+async function pool<T>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>, shouldContinue: () => boolean = () => true): Promise<boolean> {
   const it = items[Symbol.asyncIterator]();
+  let exhausted = false;
   const worker = async () => {
-    for (;;) {
+    while (shouldContinue()) {
       const next = await it.next();
-      if (next.done) return;
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
       await work(next.value);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return exhausted;
 }
 
 /** A resource that could not be read at all is an INCOMPLETE result with its finding, never dropped. */
@@ -81,9 +89,6 @@ function tally(stats: SweepStats, outcome: TargetOutcome, options: SweepOptions)
 export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
   const account = deps.defaultAccount;
   const where = { account, region: deps.defaultRegion };
-  const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
-  const s3control = deps.clients.client(S3ControlClient, where, SWEEP_CLIENT_CONFIG);
-  const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
   // The account level once: its finding is paged there, not on every bucket. Not a bucket, so
   // not in the stats. It runs first, so the buckets then see the account setting after any fix.
   if (account) {
@@ -102,11 +107,33 @@ export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): P
       deps.logger.error('sweep step failed', { step: 'account', account, error: describeError(error) });
     }
   }
+  // No deadline here: the sweep runs every bucket.
+  const { evaluated, incomplete, gone, failed } = await evaluateEveryBucket(deps, options);
+  return { evaluated, incomplete, gone, failed };
+}
+
+export interface BucketPassOptions extends SweepOptions {
+  /** Checked before each bucket is taken: false stops the pass (a deadline). */
+  shouldContinue?: () => boolean;
+  /** The event that started the pass (an account-level change), carried into every bucket's result. */
+  trigger?: Trigger;
+}
+
+/**
+ * Every bucket of the account through read → evaluate → remediate → notify → log, streamed and
+ * bounded. `stopped` says the pass ended before the last bucket (the caller reports that).
+ */
+export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPassOptions): Promise<SweepStats & { stopped: boolean }> {
+  const account = deps.defaultAccount;
+  const where = { account, region: deps.defaultRegion };
+  const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
+  const s3control = deps.clients.client(S3ControlClient, where, SWEEP_CLIENT_CONFIG);
+  const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
   // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
   const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
-  await pool(listBuckets(s3), options.concurrency, async (bucket) => {
+  const exhausted = await pool(listBuckets(s3), options.concurrency, async (bucket) => {
     const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
-    await settle(stats, options, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, undefined, shared, async () => {
+    await settle(stats, options, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, options.trigger, shared, async () => {
       try {
         // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
         const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
@@ -117,8 +144,8 @@ export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): P
         return { result: unreadable(resource, error, deps.settings) };
       }
     }));
-  });
-  return stats;
+  }, options.shouldContinue);
+  return { ...stats, stopped: !exhausted };
 }
 
 export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {

@@ -299,7 +299,10 @@ describe('the deployed entry point', () => {
       isolatedSns.on(Sns.PublishCommand).resolves({ ...META, MessageId: 'm-1' });
       handler = require('../../lambda/handlers/s3-event').handler;
     });
-    const context = { invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:guard', awsRequestId: 'r-1', functionName: 'guard', functionVersion: '$LATEST', memoryLimitInMB: '256' };
+    const context = {
+      invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:guard', awsRequestId: 'r-1', functionName: 'guard', functionVersion: '$LATEST',
+      memoryLimitInMB: '256', getRemainingTimeInMillis: () => 119_000,
+    };
     const outcomes = await handler(cloudTrailFixture('s3-put-bucket-policy.json'), context);
     expect(outcomes).toEqual([expect.objectContaining({ kind: 'evaluated', notified: true, messageId: 'm-1' })]);
     const publish = isolatedSns.calls()[0]?.args[0].input as { TopicArn: string; Subject: string };

@@ -183,6 +183,7 @@ describe('the S3 function', () => {
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
       { Sid: 'ReadAccountBlockPublicAccess', Effect: 'Allow', Action: 's3:GetAccountPublicAccessBlock', Resource: '*' },
+      { Sid: 'ListBucketsAfterAccountChange', Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
     ]);
   });
 

@@ -1,0 +1,96 @@
+/**
+ * Deleting the account-level Block Public Access turns latent public policies live with no bucket
+ * event: the change re-evaluates every bucket, tells each bucket that became exposed, and tells
+ * the account once, listing them.
+ */
+import {
+  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
+  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LocalClientFactory } from '../../lambda/adapters/clients';
+import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
+import { resolveSettings } from '../../lambda/core/settings';
+import type { EvaluationResult } from '../../lambda/core/types';
+import { evaluateS3EventTarget } from '../../lambda/handlers/account-change';
+import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import { cloudTrailFixture } from '../fixtures/load';
+import { S3_ERRORS, s3ControlError } from '../helpers/aws-errors';
+import { RecordingLogger } from '../helpers/recording-logger';
+
+const s3 = mockClient(S3Client);
+const s3control = mockClient(S3ControlClient);
+const sns = mockClient(SNSClient);
+const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
+const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+const RESTRICT_OFF = { ...ALL_ON, RestrictPublicBuckets: false, BlockPublicPolicy: false };
+
+let logger: RecordingLogger;
+const deps = (over: Partial<PipelineDeps> = {}): PipelineDeps => {
+  const clients = new LocalClientFactory('eu-west-1');
+  return {
+    settings: resolveSettings(), clients, logger, notifier: new SnsNotifier(clients.client(SNSClient, {}), 'arn:aws:sns:eu-west-1:111122223333:findings'),
+    defaultAccount: '111122223333', defaultRegion: 'eu-west-1', ...over,
+  };
+};
+const sent = () => sns.commandCalls(PublishCommand).map((c) => ({
+  subject: c.args[0].input.Subject!, ...(JSON.parse(c.args[0].input.Message!) as { email: string; default: string }),
+}));
+
+beforeEach(() => {
+  for (const m of [s3, s3control, sns]) m.reset();
+  sns.on(PublishCommand).resolves({ ...META, MessageId: 'm' });
+  logger = new RecordingLogger();
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'latent-public', BucketRegion: 'eu-west-1' }, { Name: 'bpa-off-private', BucketRegion: 'eu-west-1' }] });
+  // latent-public: a public policy the account's RestrictPublicBuckets kept latent; its own BPA leaves Restrict off
+  s3.on(GetBucketPolicyCommand).callsFake(({ Bucket }: { Bucket: string }) => {
+    if (Bucket === 'latent-public') return { ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::latent-public/*' }] }) };
+    throw S3_ERRORS.noSuchBucketPolicy();
+  });
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [] });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: RESTRICT_OFF });
+  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'x/' } });
+  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
+  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
+  // the account-level setting has just been deleted
+  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'));
+});
+
+test('DeleteAccountPublicAccessBlock: every bucket re-evaluated; the one made live is told, with who did it; the account once, listing it', async () => {
+  const outcomes = await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'), deps(), evaluateS3EventTarget);
+  expect(s3).toHaveReceivedCommandTimes(ListBucketsCommand, 1);
+  expect(outcomes).toHaveLength(1);
+  const messages = sent();
+  expect(messages.map((m) => m.subject).sort()).toEqual([
+    '[HIGH] Publicly readable (bucket policy): S3 bucket latent-public (111122223333 eu-west-1)',
+    '[MEDIUM] Account-level Block Public Access off: account 111122223333',
+  ]);
+  const bucket = JSON.parse(messages.find((m) => m.subject.includes('latent-public'))!.default) as EvaluationResult;
+  expect(bucket.trigger?.eventName).toBe('DeleteAccountPublicAccessBlock');
+  const account = messages.find((m) => m.subject.includes('account 111122223333'))!;
+  expect((JSON.parse(account.default) as EvaluationResult).findings[0]?.evidence).toMatchObject({ bucketsReEvaluated: 2, exposedBuckets: 1, exposed: ['latent-public'] });
+  expect(account.email).toContain('Exposed now (each has its own message): latent-public');
+  // the private bucket with bucket BPA off is logged, not mailed: this change did not expose it
+  const quiet = logger.find('evaluation').find((r) => (r.data.resource as { id: string }).id === 'bpa-off-private');
+  expect(quiet?.data).toMatchObject({ notification: { sent: false, reason: 'not made live by this change' } });
+});
+
+test('an account change that leaves every flag on re-evaluates no bucket', async () => {
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_ON });
+  await processEvent(cloudTrailFixture('s3-put-account-public-access-block.json'), deps(), evaluateS3EventTarget);
+  expect(s3).not.toHaveReceivedCommand(ListBucketsCommand);
+  expect(sns).not.toHaveReceivedCommand(PublishCommand);
+});
+
+test('out of time before the last bucket: the account message says which part was not re-evaluated (EVALUATION_INCOMPLETE)', async () => {
+  // a deadline already passed: no bucket is taken
+  await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'), deps({ deadline: 0 }), evaluateS3EventTarget);
+  const [account] = sent();
+  const result = JSON.parse(account!.default) as EvaluationResult;
+  expect(result.unknown).toContain('buckets');
+  expect(result.findings.map((f) => f.checkId)).toEqual(['EVALUATION_INCOMPLETE', 'S3_ACCOUNT_BPA_OFF']);
+  expect(account!.email).toContain('exposure-guard scan --region eu-west-1');
+});
