@@ -52,7 +52,7 @@ export async function runScan(options: ScanOptions): Promise<number> {
     account = (await clients.client(STSClient, { region }).send(new GetCallerIdentityCommand({}))).Account;
   } catch (error) {
     const e = describeError(error);
-    options.err(`exposure-guard: scan: cannot identify the account with these credentials (${e.name}: ${e.message})\n`);
+    options.err(`exposure-guard: scan: sts:GetCallerIdentity failed, so the account is unknown (${e.name}: ${e.message}); check the credentials and the network\n`);
     return 2;
   }
   const results: EvaluationResult[] = [];

@@ -142,7 +142,16 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
     deps.logger.info('event skipped', { reason: parsed.skipped, trigger });
     return [];
   }
-  const targets = expand ? await expand(parsed.targets, deps, trigger) : parsed.targets;
+  let targets = parsed.targets;
+  if (expand) {
+    try {
+      targets = await expand(parsed.targets, deps, trigger);
+    } catch (error) {
+      // Lambda retries, then the dead-letter queue keeps the event; the record says which step failed.
+      deps.logger.error('event failed', { schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'resolving targets', targets: parsed.targets.map(targetId), error: describeError(error) });
+      throw error;
+    }
+  }
   deps.logger.info('event received', { trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}) });
   // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.

@@ -79,7 +79,7 @@ test('credentials that cannot identify the account: exit 2 with one line', async
   sts.on(GetCallerIdentityCommand).rejects(new STSServiceException({ name: 'ExpiredToken', $fault: 'client', $metadata: { httpStatusCode: 400 }, message: 'The security token included in the request is expired' }));
   const r = await scan([]);
   expect(r.code).toBe(2);
-  expect(r.err.trim().split('\n')).toEqual(['exposure-guard: scan: cannot identify the account with these credentials (ExpiredToken: The security token included in the request is expired)']);
+  expect(r.err.trim().split('\n')).toEqual(['exposure-guard: scan: sts:GetCallerIdentity failed, so the account is unknown (ExpiredToken: The security token included in the request is expired); check the credentials and the network']);
 });
 
 test('bad flags: exit 2 with the usage', async () => {

@@ -1,0 +1,91 @@
+/**
+ * The fault matrix: every AWS call the guard makes × the ways it fails, and what the guard does
+ * then. test/handler/fault-matrix.test.ts drives each cell against mocked AWS; the README's
+ * "What happens when…" section is rendered from this table (and a test holds them equal).
+ */
+
+export const FAULTS = ['throttled', 'server error', 'timeout or reset', 'access denied', 'not found'] as const;
+export type Fault = (typeof FAULTS)[number];
+
+/**
+ * - `retried`: the error propagates; Lambda retries the event, then the dead-letter queue keeps it
+ *   (and its depth alarm tells the ops topic).
+ * - `incomplete`: evaluated without that field; the field is named in `unknown`, and a message goes
+ *   out (EVALUATION_INCOMPLETE at what the field could hide, or the exposure itself).
+ * - `degraded`: evaluated from the other read and notified; rule ids unknown, so remediation revokes
+ *   nothing and the fix revokes by value.
+ * - `not-needed`: the field feeds no check (website hosting adds a hint to a public-read finding;
+ *   tags are kept for context): evaluated and notified without it.
+ * - `not-configured`: S3's "no such configuration" answer: the field is read as not configured.
+ * - `gone`: the resource no longer exists: a `resource gone` record, no finding.
+ * - `reported`: the remediation is FAILED in the message, RemediationFailures raises its alarm.
+ * - `verified`: the one id that is gone is retried without it; the report says what reads back.
+ * - `scan-stops`: `exposure-guard scan` exits 2 with one line naming the call.
+ * - `n/a`: the call cannot fail that way (a filtered Describe answers an empty list, never NotFound).
+ */
+export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'n/a';
+
+export type Path = 'bucket event' | 'account event' | 'group event' | 'instance event' | 'prefix-list event' | 'bucket enforce' | 'account enforce' | 'group enforce' | 'scan';
+
+export interface CallRow {
+  service: 'S3' | 'S3 Control' | 'EC2' | 'SNS' | 'STS';
+  /** The SDK command name. */
+  call: string;
+  /** Where the call is made, and so which path the cell runs. */
+  path: Path;
+  /** The snapshot field the call reads, when it reads one. */
+  field?: string;
+  /** The "not found" error name this call can answer, when it has one. */
+  notFound?: string;
+  outcomes: Record<Fault, Outcome>;
+}
+
+const READ = { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'incomplete' } as const;
+
+export const MATRIX: readonly CallRow[] = [
+  { service: 'S3', call: 'GetBucketPolicy', path: 'bucket event', field: 'policy', notFound: 'NoSuchBucketPolicy', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { service: 'S3', call: 'GetBucketAcl', path: 'bucket event', field: 'acl', notFound: 'NoSuchBucket', outcomes: { ...READ, 'not found': 'gone' } },
+  { service: 'S3', call: 'GetPublicAccessBlock', path: 'bucket event', field: 'publicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { service: 'S3', call: 'GetBucketOwnershipControls', path: 'bucket event', field: 'objectOwnership', notFound: 'OwnershipControlsNotFoundError', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { service: 'S3', call: 'GetBucketLogging', path: 'bucket event', field: 'logging', notFound: 'NoSuchBucket', outcomes: { ...READ, 'not found': 'gone' } },
+  { service: 'S3', call: 'GetBucketWebsite', path: 'bucket event', field: 'website', notFound: 'NoSuchWebsiteConfiguration', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
+  { service: 'S3', call: 'GetBucketTagging', path: 'bucket event', field: 'tags', notFound: 'NoSuchTagSet', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
+  { service: 'S3 Control', call: 'GetPublicAccessBlock (account)', path: 'bucket event', field: 'accountPublicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { service: 'S3 Control', call: 'GetPublicAccessBlock (account)', path: 'account event', field: 'accountPublicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { service: 'S3', call: 'ListBuckets', path: 'account event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'n/a' } },
+  { service: 'S3', call: 'PutPublicAccessBlock', path: 'bucket enforce', notFound: 'NoSuchBucket', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'reported' } },
+  // The rules come from DescribeSecurityGroupRules too, so what is lost is the name (the default-group check, name exemptions).
+  { service: 'S3 Control', call: 'PutPublicAccessBlock (account)', path: 'account enforce', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'n/a' } },
+  { service: 'EC2', call: 'DescribeSecurityGroups', path: 'group event', field: 'GroupName', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'not found': 'gone' } },
+  { service: 'EC2', call: 'DescribeSecurityGroupRules', path: 'group event', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'access denied': 'degraded', 'not found': 'gone' } },
+  { service: 'EC2', call: 'DescribeNetworkInterfaces', path: 'group event', field: 'networkInterfaces', outcomes: { ...READ, 'not found': 'n/a' } },
+  { service: 'EC2', call: 'GetManagedPrefixListEntries', path: 'group event', field: 'prefixList:pl-0a1b2c3d4e5f67890', notFound: 'InvalidPrefixListID.NotFound', outcomes: { ...READ, 'not found': 'incomplete' } },
+  { service: 'EC2', call: 'DescribeNetworkInterfaces (the instance\'s groups)', path: 'instance event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'n/a' } },
+  { service: 'EC2', call: 'GetManagedPrefixListAssociations', path: 'prefix-list event', notFound: 'InvalidPrefixListID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
+  { service: 'EC2', call: 'RevokeSecurityGroupIngress', path: 'group enforce', notFound: 'InvalidSecurityGroupRuleId.NotFound', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'verified' } },
+  { service: 'SNS', call: 'Publish', path: 'bucket event', notFound: 'NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'retried' } },
+  { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-stops', 'server error': 'scan-stops', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },
+];
+
+const WORDS: Record<Outcome, string> = {
+  retried: 'error propagates: Lambda retries, then the dead-letter queue keeps the event (alarm)',
+  incomplete: 'field named unknown; notified (EVALUATION_INCOMPLETE or the exposure)',
+  degraded: 'judged from DescribeSecurityGroups and notified; rule ids unknown, nothing revoked',
+  'not-needed': 'feeds no check: evaluated and notified without it',
+  'not-configured': 'read as "not configured"',
+  gone: 'resource gone (logged, no finding)',
+  reported: 'remediation FAILED in the message; RemediationFailures alarm',
+  verified: 'retried without the missing id; reported as read back',
+  'scan-stops': 'scan exits 2 naming the call',
+  'n/a': 'cannot happen',
+};
+
+/** The README section, rendered from the table. */
+export function renderMatrix(): string {
+  const head = `| call | where | ${FAULTS.join(' | ')} |`;
+  const rule = `|${' --- |'.repeat(FAULTS.length + 2)}`;
+  const rows = MATRIX.map((r) => `| ${r.service} ${r.call}${r.field ? ` (\`${r.field.replace(/:.*/, '')}\`)` : ''} | ${r.path} | ${FAULTS.map((f) => (
+    f === 'not found' && r.notFound && r.outcomes[f] !== 'n/a' ? `${r.outcomes[f]} (\`${r.notFound}\`)` : r.outcomes[f])).join(' | ')} |`);
+  const legend = (Object.keys(WORDS) as Outcome[]).map((o) => `- \`${o}\`: ${WORDS[o]}.`);
+  return [head, rule, ...rows, '', ...legend].join('\n');
+}

@@ -1,0 +1,276 @@
+/**
+ * The fault matrix (test/fault-matrix/table.ts), cell by cell: each AWS call made to fail each way
+ * against a world where the resource is public, and the documented outcome checked. Never
+ * COMPLIANT on a failed read, never silence on a public resource, never a lost event.
+ */
+import {
+  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketTaggingCommand,
+  GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException,
+} from '@aws-sdk/client-s3';
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient,
+  S3ControlServiceException,
+} from '@aws-sdk/client-s3-control';
+import {
+  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, EC2ServiceException,
+  GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScanCommand } from '../../bin/cli';
+import { LocalClientFactory } from '../../lambda/adapters/clients';
+import type { MetricsSink } from '../../lambda/adapters/metrics';
+import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
+import { resolveSettings } from '../../lambda/core/settings';
+import type { EvaluationResult } from '../../lambda/core/types';
+import { evaluateS3EventTarget } from '../../lambda/handlers/account-change';
+import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../lambda/handlers/evaluate-sg';
+import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import { FAULTS, MATRIX, renderMatrix, type CallRow, type Fault } from '../fault-matrix/table';
+import { cloudTrailFixture } from '../fixtures/load';
+import { RecordingLogger } from '../helpers/recording-logger';
+
+const s3 = mockClient(S3Client);
+const s3control = mockClient(S3ControlClient);
+const ec2 = mockClient(EC2Client);
+const sns = mockClient(SNSClient);
+const sts = mockClient(STSClient);
+const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
+const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+const GROUP = 'sg-0a1b2c3d4e5f60718';
+const LIST = 'pl-0a1b2c3d4e5f67890';
+
+type ServiceError = new (o: { name: string; $fault: 'client' | 'server'; $metadata: object; message: string }) => Error;
+const EXCEPTIONS: Record<CallRow['service'], ServiceError> = {
+  S3: S3ServiceException, 'S3 Control': S3ControlServiceException, EC2: EC2ServiceException, SNS: SNSServiceException, STS: STSServiceException,
+};
+/** The error names each service really answers with for each fault. */
+const NAMES: Record<CallRow['service'], Record<Exclude<Fault, 'not found' | 'timeout or reset'>, [string, number]>> = {
+  S3: { throttled: ['SlowDown', 503], 'server error': ['InternalError', 500], 'access denied': ['AccessDenied', 403] },
+  'S3 Control': { throttled: ['SlowDown', 503], 'server error': ['InternalError', 500], 'access denied': ['AccessDenied', 403] },
+  EC2: { throttled: ['RequestLimitExceeded', 503], 'server error': ['InternalError', 500], 'access denied': ['UnauthorizedOperation', 403] },
+  SNS: { throttled: ['Throttling', 400], 'server error': ['InternalError', 500], 'access denied': ['AuthorizationError', 403] },
+  STS: { throttled: ['Throttling', 400], 'server error': ['InternalFailure', 500], 'access denied': ['InvalidClientTokenId', 403] },
+};
+
+/** The failures, as the SDK raises them; "timeout or reset" is both a request timeout and a reset socket. */
+function errorsFor(row: CallRow, fault: Fault): Error[] {
+  const Exception = EXCEPTIONS[row.service];
+  const make = (name: string, status: number) => new Exception({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'R', attempts: 5, totalRetryDelay: 4000 }, message: `${name} (injected)` });
+  if (fault === 'timeout or reset') {
+    return [
+      Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }),
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    ];
+  }
+  if (fault === 'not found') return [make(row.notFound ?? 'NotFound', row.service === 'EC2' ? 400 : 404)];
+  const [name, status] = NAMES[row.service][fault];
+  return [make(name, status)];
+}
+
+let logger: RecordingLogger;
+let counted: string[];
+const metrics: MetricsSink = { count: (name) => { counted.push(name); }, flush: () => undefined };
+
+function deps(remediation: Record<string, string> = {}): PipelineDeps {
+  const clients = new LocalClientFactory('eu-west-1');
+  return {
+    settings: resolveSettings({ remediation }), clients, logger, metrics,
+    notifier: new SnsNotifier(clients.client(SNSClient, {}), 'arn:aws:sns:eu-west-1:111122223333:findings'),
+    defaultAccount: '111122223333', defaultRegion: 'eu-west-1',
+  };
+}
+
+/** A public bucket: a policy open to "*" and Block Public Access off at both levels. */
+function publicBucket(): void {
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'acme-site', BucketRegion: 'eu-west-1' }] });
+  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
+  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'o' }, Permission: 'FULL_CONTROL' }] });
+  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  s3.on(PutPublicAccessBlockCommand).resolves({ ...META });
+  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
+  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'acme-site/' } });
+  s3.on(GetBucketWebsiteCommand).rejects(new S3ServiceException({ name: 'NoSuchWebsiteConfiguration', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'no website' }));
+  s3.on(GetBucketTaggingCommand).resolves({ ...META, TagSet: [] });
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+}
+
+/** A world-open SSH rule on a public interface, and an SSH rule whose source is a (private) prefix list. */
+let rules: SecurityGroupRule[];
+function openGroup(): void {
+  rules = [
+    { SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaa1', GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' },
+    { SecurityGroupRuleId: 'sgr-0ccccccccccccccc3', GroupId: GROUP, IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, PrefixListId: LIST },
+  ];
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ ...META, SecurityGroups: [{
+    GroupId: GROUP, GroupName: 'web', VpcId: 'vpc-1', OwnerId: '111122223333', IpPermissionsEgress: [],
+    IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }], PrefixListIds: [{ PrefixListId: LIST }] }],
+  }] });
+  ec2.on(DescribeSecurityGroupRulesCommand).callsFake((input: { Filters?: { Name: string; Values: string[] }[] }) => {
+    const byId = input.Filters?.find((f) => f.Name === 'security-group-rule-id');
+    return { ...META, SecurityGroupRules: byId ? rules.filter((r) => byId.Values.includes(r.SecurityGroupRuleId!)) : rules };
+  });
+  ec2.on(DescribeNetworkInterfacesCommand).resolves({ ...META, NetworkInterfaces: [{
+    NetworkInterfaceId: 'eni-0abc1234def567890', Groups: [{ GroupId: GROUP }], Association: { PublicIp: '203.0.113.25' }, Attachment: { InstanceId: 'i-0a1b2c3d4e5f60718' },
+  }] });
+  ec2.on(GetManagedPrefixListEntriesCommand).resolves({ ...META, Entries: [{ Cidr: '10.0.0.0/8' }] });
+  ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [{ ResourceId: GROUP, ResourceOwner: '111122223333' }] });
+  ec2.on(RevokeSecurityGroupIngressCommand).callsFake((input: { SecurityGroupRuleIds: string[] }) => {
+    rules = rules.filter((r) => !input.SecurityGroupRuleIds.includes(r.SecurityGroupRuleId!));
+    return { ...META, Return: true };
+  });
+}
+
+/** Makes exactly one call fail. */
+function inject(row: CallRow, error: Error): void {
+  switch (row.call) {
+    case 'GetBucketPolicy': s3.on(GetBucketPolicyCommand).rejects(error); break;
+    case 'GetBucketAcl': s3.on(GetBucketAclCommand).rejects(error); break;
+    case 'GetPublicAccessBlock': s3.on(GetPublicAccessBlockCommand).rejects(error); break;
+    case 'GetBucketOwnershipControls': s3.on(GetBucketOwnershipControlsCommand).rejects(error); break;
+    case 'GetBucketLogging': s3.on(GetBucketLoggingCommand).rejects(error); break;
+    case 'GetBucketWebsite': s3.on(GetBucketWebsiteCommand).rejects(error); break;
+    case 'GetBucketTagging': s3.on(GetBucketTaggingCommand).rejects(error); break;
+    case 'GetPublicAccessBlock (account)': s3control.on(GetAccountPublicAccessBlockCommand).rejects(error); break;
+    case 'ListBuckets': s3.on(ListBucketsCommand).rejects(error); break;
+    case 'PutPublicAccessBlock': s3.on(PutPublicAccessBlockCommand).rejects(error); break;
+    case 'PutPublicAccessBlock (account)': s3control.on(PutAccountPublicAccessBlockCommand).rejects(error); break;
+    case 'DescribeSecurityGroups': ec2.on(DescribeSecurityGroupsCommand).rejects(error); break;
+    case 'DescribeSecurityGroupRules': ec2.on(DescribeSecurityGroupRulesCommand).rejects(error); break;
+    case 'DescribeNetworkInterfaces':
+    case 'DescribeNetworkInterfaces (the instance\'s groups)': ec2.on(DescribeNetworkInterfacesCommand).rejects(error); break;
+    case 'GetManagedPrefixListEntries': ec2.on(GetManagedPrefixListEntriesCommand).rejects(error); break;
+    case 'GetManagedPrefixListAssociations': ec2.on(GetManagedPrefixListAssociationsCommand).rejects(error); break;
+    case 'RevokeSecurityGroupIngress':
+      if (error.name === 'InvalidSecurityGroupRuleId.NotFound') {
+        // one id of the batch was removed a moment before: EC2 refuses the batch, the rule is gone
+        ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+          rules = rules.filter((r) => r.SecurityGroupRuleId !== 'sgr-0aaaaaaaaaaaaaaa1');
+          throw error;
+        });
+      } else ec2.on(RevokeSecurityGroupIngressCommand).rejects(error);
+      break;
+    case 'Publish': sns.on(PublishCommand).rejects(error); break;
+    case 'GetCallerIdentity': sts.on(GetCallerIdentityCommand).rejects(error); break;
+    default: throw new Error(`no injection for ${row.call}`);
+  }
+}
+
+async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; scanCode?: number; scanErr?: string }> {
+  const event = {
+    'bucket event': 's3-put-bucket-policy.json', 'bucket enforce': 's3-put-bucket-policy.json',
+    'account event': 's3-delete-account-public-access-block.json', 'account enforce': 's3-delete-account-public-access-block.json',
+    'group event': 'ec2-authorize-ingress-sdk.json', 'group enforce': 'ec2-authorize-ingress-sdk.json',
+    'instance event': 'ec2-associate-address-instance.json', 'prefix-list event': 'ec2-modify-managed-prefix-list.json', scan: '',
+  }[row.path];
+  if (row.path === 'scan') {
+    let err = '';
+    const scanCode = await runScanCommand(['--json'], { stdout: () => undefined, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' },
+      new LocalClientFactory('eu-west-1'));
+    return { outcome: 'resolved', scanCode, scanErr: err };
+  }
+  const modes: Record<string, Record<string, string>> = {
+    'bucket enforce': { s3BucketPublicAccess: 'enforce' }, 'account enforce': { s3AccountPublicAccess: 'enforce' }, 'group enforce': { securityGroupIngress: 'enforce' },
+  };
+  const remediation = modes[row.path] ?? {};
+  const isS3 = row.path.startsWith('bucket') || row.path.startsWith('account');
+  try {
+    await processEvent(cloudTrailFixture(event), deps(remediation), isS3 ? evaluateS3EventTarget : evaluateSecurityGroupTarget, isS3 ? undefined : expandSecurityGroupTargets);
+    return { outcome: 'resolved' };
+  } catch {
+    return { outcome: 'rejected' };
+  }
+}
+
+const evaluations = () => logger.find('evaluation').map((e) => e.data as unknown as EvaluationResult & { notification: { sent: boolean } });
+const published = () => sns.commandCalls(PublishCommand).map((c) => JSON.parse(JSON.parse(c.args[0].input.Message!).default) as EvaluationResult);
+
+beforeEach(() => {
+  for (const m of [s3, s3control, ec2, sns, sts]) m.reset();
+  sns.on(PublishCommand).resolves({ ...META, MessageId: 'm' });
+  sts.on(GetCallerIdentityCommand).resolves({ ...META, Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/alice', UserId: 'AIDAEXAMPLE' });
+  logger = new RecordingLogger();
+  counted = [];
+  publicBucket();
+  openGroup();
+});
+
+const cells = MATRIX.flatMap((row) => FAULTS.filter((f) => row.outcomes[f] !== 'n/a').map((fault) => [`${row.service} ${row.call} [${row.path}]`, fault, row] as const));
+
+describe.each(cells)('%s, %s', (_name, fault, row) => {
+  const expected = row.outcomes[fault];
+  test.each(errorsFor(row, fault).map((e) => [e.name === 'Error' ? (e as { code?: string }).code ?? 'Error' : e.name, e] as const))(`${expected} (%s)`, async (_n, error) => {
+    inject(row, error);
+    const { outcome, scanCode, scanErr } = await run(row);
+    // never COMPLIANT on a failed read, whatever the outcome
+    expect(evaluations().filter((e) => e.status === 'COMPLIANT')).toEqual([]);
+    switch (expected) {
+      case 'retried':
+        expect(outcome).toBe('rejected');
+        // and not lost quietly: a record says why (the evaluation before a failed publish, or the failed event)
+        expect(logger.entries.some((e) => e.level === 'error')).toBe(true);
+        break;
+      case 'incomplete': {
+        expect(outcome).toBe('resolved');
+        const unread = evaluations().filter((e) => e.unknown.includes(row.field!));
+        expect(unread.length).toBeGreaterThan(0);
+        // the public resource is never silent: a message went out for it
+        expect(published().length).toBeGreaterThan(0);
+        expect(unread.some((e) => e.notification.sent)).toBe(true);
+        break;
+      }
+      case 'degraded':
+        expect(outcome).toBe('resolved');
+        expect(published()).toEqual([expect.objectContaining({ findings: expect.arrayContaining([expect.objectContaining({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' })]) })]);
+        break;
+      case 'not-needed':
+      case 'not-configured':
+        expect(outcome).toBe('resolved');
+        expect(evaluations().some((e) => e.unknown.includes(row.field!))).toBe(false);
+        expect(published().length).toBeGreaterThan(0);
+        break;
+      case 'gone':
+        expect(outcome).toBe('resolved');
+        expect(logger.find('resource gone')).toHaveLength(1);
+        expect(evaluations()).toEqual([]);
+        break;
+      case 'reported':
+        expect(outcome).toBe('resolved');
+        expect(published().filter((r) => r.remediation?.outcome === 'FAILED')).toEqual([expect.objectContaining({ remediation: expect.objectContaining({ error: { name: expect.any(String), message: expect.any(String) } }) })]);
+        expect(counted).toContain('RemediationFailures');
+        break;
+      case 'verified':
+        expect(outcome).toBe('resolved');
+        expect(published()[0]?.remediation).toMatchObject({ outcome: 'APPLIED', verified: true });
+        break;
+      case 'scan-stops':
+        expect(scanCode).toBe(2);
+        expect(scanErr?.trim().split('\n')).toHaveLength(1);
+        expect(scanErr).toContain('GetCallerIdentity');
+        break;
+      default:
+        throw new Error(`unexpected outcome ${expected}`);
+    }
+  });
+});
+
+test('the README\'s "What happens when…" section is the rendered matrix', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.split('<!-- fault-matrix:start -->')[1]?.split('<!-- fault-matrix:end -->')[0]?.trim();
+  expect(section).toBe(renderMatrix());
+});
+
+test('every AWS call the handlers and the CLI make is in the matrix', () => {
+  const sources = ['lambda/adapters/bucket-reader.ts', 'lambda/adapters/security-group-reader.ts', 'lambda/adapters/inventory.ts', 'lambda/adapters/target-resolver.ts',
+    'lambda/adapters/block-public-access.ts', 'lambda/adapters/security-group-remediator.ts', 'lambda/adapters/sns-notifier.ts', 'bin/cli-scan.ts']
+    .map((f) => readFileSync(join(__dirname, '..', '..', f), 'utf8')).join('\n');
+  // S3 Control's commands share S3's names; the code imports them under an "Account" alias.
+  const alias: Record<string, string> = { GetAccountPublicAccessBlock: 'GetPublicAccessBlock (account)', PutAccountPublicAccessBlock: 'PutPublicAccessBlock (account)' };
+  const used = new Set([...sources.matchAll(/\bnew ([A-Z][A-Za-z]+)Command\(|\bpaginate([A-Z][A-Za-z]+)\(/g)].map((m) => m[1] ?? m[2]!).map((n) => alias[n] ?? n));
+  const inMatrix = new Set(MATRIX.map((r) => r.call.replace(/ \(the instance's groups\)$/, '')));
+  expect([...used].filter((call) => !inMatrix.has(call))).toEqual([]);
+  expect(used.size).toBeGreaterThanOrEqual(18);
+});
