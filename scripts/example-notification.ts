@@ -3,6 +3,7 @@
  * Lambda runs. Used for the README's examples.
  *   npx tsx scripts/example-notification.ts        a bucket policy opened to "*" for uploads
  *   npx tsx scripts/example-notification.ts sg     SSH opened to the internet on a web server's group
+ *   npx tsx scripts/example-notification.ts unread a bucket whose own policy denies the guard its reads
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,22 @@ function securityGroupExample(): { event: unknown; result: EvaluationResult } {
   };
 }
 
-const { event, result } = process.argv[2] === 'sg' ? securityGroupExample() : bucketExample();
+/** A bucket policy that denies s3:GetBucket* to everyone but its author: nothing but the account level can be read. */
+function unreadExample(): { event: unknown; result: EvaluationResult } {
+  const denied = 'AccessDenied: User: arn:aws:sts::111122223333:assumed-role/ExposureGuard-S3EvaluatorRole/guard is not authorized to perform: s3:GetBucketPolicy with an explicit deny in a resource-based policy';
+  const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+  return {
+    event: fixture('cloudtrail', 's3-put-bucket-policy.json'),
+    result: evaluateBucket({
+      name: 'acme-site', account: '111122223333', region: 'eu-west-1', accountPublicAccessBlock: ALL_OFF,
+      unreadable: { policy: denied, acl: denied.replace('GetBucketPolicy', 'GetBucketAcl'), publicAccessBlock: denied.replace('GetBucketPolicy', 'GetBucketPublicAccessBlock'),
+        objectOwnership: denied.replace('GetBucketPolicy', 'GetBucketOwnershipControls'), logging: denied.replace('GetBucketPolicy', 'GetBucketLogging') },
+    }, resolveSettings()),
+  };
+}
+
+const examples: Record<string, () => { event: unknown; result: EvaluationResult }> = { sg: securityGroupExample, unread: unreadExample };
+const { event, result } = (examples[process.argv[2] ?? ''] ?? bucketExample)();
 const trigger = triggerOf(event);
 if (trigger) result.trigger = trigger;
 const n = composeNotification(result, resolveSettings());

@@ -248,7 +248,8 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
         ? ' (an account-wide setting: alerted when the account setting changes, and by a scan of the account; not once per bucket)'
         : ` (below ${settings.notifyMinSeverity})`}`));
   }
-  if (result.unknown.length > 0) {
+  // The EVALUATION_INCOMPLETE block above already names every unread field, with why and what it decides.
+  if (result.unknown.length > 0 && !open.some(isIncompleteFinding)) {
     sections.push('', 'NOT READ (these checks did not run; the result is not a clean bill of health)',
       ...result.unknown.map((u) => `  ${u}${result.unknownReasons?.[u] ? `: ${result.unknownReasons[u]}` : ''}`));
   }

@@ -169,7 +169,7 @@ test('AccessDenied on the policy read: INCOMPLETE for the policy, still notifies
   expect(result).toMatchObject({ status: 'NON_COMPLIANT', unknown: ['policy'], unknownReasons: { policy: 'AccessDenied: Access Denied' } });
   expect(result.findings.map((f: { checkId: string }) => f.checkId)).toContain('S3_ACL_PUBLIC');
   expect(result.findings.map((f: { checkId: string }) => f.checkId)).not.toContain('S3_TLS_NOT_ENFORCED');
-  expect(email).toContain('NOT READ');
+  expect(email).toContain('Not read:\n      policy: AccessDenied: Access Denied');
   expect(email).toContain('policy: AccessDenied: Access Denied');
 });
 
