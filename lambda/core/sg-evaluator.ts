@@ -60,7 +60,8 @@ interface Context {
   /** Who the group exposes, worked out once for all its findings. */
   reach?: ReturnType<typeof reachOf>;
   settings: GuardSettings;
-  label: string;
+  /** `sg-… "name"`: the group as titles name it, the name quoted (someone else chose it). */
+  readonly label: string;
   findings: Finding[];
   unknown: string[];
   unknownReasons: Record<string, string>;
@@ -593,15 +594,21 @@ export function evaluateSecurityGroup(snapshot: SecurityGroupSnapshot, settings:
  * held the whole internet, and the most severe finding that names one of them.
  */
 function worstCaseOfPrefixLists(ctx: Context, ids: readonly string[]): Severity | undefined {
-  const worst = { ...ctx.snapshot.prefixLists };
-  for (const id of ids) worst[id] = ['0.0.0.0/0', '::/0'];
-  const hypothetical = evaluateSecurityGroup({ ...ctx.snapshot, prefixLists: worst, unreadable: undefined }, ctx.settings);
-  const naming = hypothetical.findings.filter((f) => !isIncompleteFinding(f)
-    && ((f.evidence.rules as SgEvidenceRule[] | undefined) ?? []).some((r) => r.sourceType === 'prefix-list' && ids.includes(r.source)));
+  // Only the rules that name those lists, each list the whole internet: what they would be on their own.
+  const { snapshot } = ctx;
+  const named = (id: string | undefined) => id !== undefined && ids.includes(id);
+  const IpPermissions = snapshot.IpPermissions
+    ?.map((p) => ({ ...p, IpRanges: [], Ipv6Ranges: [], UserIdGroupPairs: [], PrefixListIds: (p.PrefixListIds ?? []).filter((x) => named(x.PrefixListId)) }))
+    .filter((p) => p.PrefixListIds.length > 0);
+  const rules = snapshot.rules?.filter((r) => !r.IsEgress && named(r.PrefixListId));
+  const prefixLists = Object.fromEntries(ids.map((id) => [id, ['0.0.0.0/0', '::/0']]));
+  const hypothetical = evaluateSecurityGroup({ ...snapshot, IpPermissions, IpPermissionsEgress: [], rules, prefixLists, unreadable: undefined }, ctx.settings);
+  const naming = hypothetical.findings.filter((f) => !isIncompleteFinding(f) && f.checkId !== 'SG_DEFAULT_HAS_RULES');
   return naming.length > 0 ? naming.map((f) => f.severity).reduce((a, b) => (severityRank(b) > severityRank(a) ? b : a)) : undefined;
 }
 
 function unreadGroupFields(ctx: Context): UnreadField[] {
+  if (ctx.unknown.length === 0) return [];
   const { snapshot } = ctx;
   const id = snapshot.GroupId;
   const region = snapshot.region ? ` --region ${snapshot.region}` : '';
