@@ -36,7 +36,11 @@ export const REQUEST_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_00
 /** Standard retry mode with a few more attempts than the default: reads are cheap, losing one is not. */
 export const RETRY: ClientConfig = { maxAttempts: 5, retryMode: 'standard', requestHandler: REQUEST_TIMEOUTS };
 
-/** Single-account factory: ignores the account, caches one client per class and region for the container's life. */
+/**
+ * Single-account factory: ignores the account, caches one client per class, region and extra
+ * configuration for the container's life (the sweep's adaptive retry must not leak into the
+ * event path's clients, nor the other way round).
+ */
 export class LocalClientFactory implements ClientFactory {
   private readonly cache = new Map<unknown, Map<string, unknown>>();
 
@@ -46,7 +50,7 @@ export class LocalClientFactory implements ClientFactory {
     const region = where.region ?? this.defaultRegion;
     let byRegion = this.cache.get(cls);
     if (!byRegion) this.cache.set(cls, (byRegion = new Map()));
-    const key = region ?? '';
+    const key = `${region ?? ''}\u0000${JSON.stringify(extra)}`;
     let client = byRegion.get(key) as T | undefined;
     if (!client) {
       client = new cls({ region, ...RETRY, ...extra });

@@ -212,6 +212,9 @@ function findingBlock(f: Finding): string {
     const more = typeof f.evidence.exposedNotListed === 'number' ? ` and ${f.evidence.exposedNotListed} more` : '';
     lines.push(`  Every bucket re-checked after this change: ${f.evidence.bucketsReEvaluated}.`,
       exposed.length > 0 ? `  Exposed now (each has its own message): ${exposed.join(', ')}${more}` : '  None has a public policy or ACL that this change made live.');
+    if (Array.isArray(f.evidence.messagesNotDelivered)) {
+      lines.push(`  Their own message could NOT be delivered (see the audit log): ${(f.evidence.messagesNotDelivered as string[]).join(', ')}`);
+    }
   }
   const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
   if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);

@@ -6,7 +6,8 @@
  */
 import { isAtLeast } from '../core/severity';
 import { buildResult } from '../core/result';
-import type { EvaluationResult, Finding } from '../core/types';
+import { describeError } from '../adapters/aws-errors';
+import type { EvaluationResult, Finding, Trigger } from '../core/types';
 import { incompleteFinding, isIncompleteFinding } from '../core/unread';
 import { evaluateS3Target } from './evaluate-s3';
 import type { Evaluator, PipelineDeps } from './pipeline';
@@ -25,45 +26,78 @@ function exposedNow(result: EvaluationResult, settings: PipelineDeps['settings']
     && ((EXPOSURES.has(f.checkId) && !f.latent) || isIncompleteFinding(f)));
 }
 
+/**
+ * Only IgnorePublicAcls and RestrictPublicBuckets change what existing grants expose (the other two
+ * refuse future writes), so only an account level with one of them off can have made a latent
+ * bucket live. Unknown counts as off: the change may have turned flags off the guard cannot see.
+ */
 function leavesBucketsUnprotected(result: EvaluationResult): boolean {
   const fixed = result.remediation?.outcome === 'APPLIED' && result.remediation.verified === true;
-  const off = result.findings.some((f) => f.checkId === 'S3_ACCOUNT_BPA_OFF');
-  // Unknown counts as off: the change may have turned flags off that the guard cannot see.
-  return !fixed && (off || result.unknown.includes('accountPublicAccessBlock'));
+  if (fixed) return false;
+  if (result.unknown.includes('accountPublicAccessBlock') || result.unknown.includes('snapshot')) return true;
+  const off = result.findings.find((f) => f.checkId === 'S3_ACCOUNT_BPA_OFF')?.evidence.flagsOff;
+  return Array.isArray(off) && off.some((flag) => flag === 'IgnorePublicAcls' || flag === 'RestrictPublicBuckets');
 }
 
-export const evaluateS3EventTarget: Evaluator = async (target, deps, trigger) => {
-  const outcome = await evaluateS3Target(target, deps, trigger);
-  if (target.type !== 's3-account' || 'gone' in outcome || !leavesBucketsUnprotected(outcome.result)) return outcome;
+interface Pass {
+  reached: number;
+  exposed: string[];
+  /** Exposed buckets whose own message could not be published (in the audit log; NotificationFailures alarmed). */
+  undelivered: string[];
+  /** Why the pass ended before the last bucket, if it did. */
+  cutShort?: string;
+}
 
-  const madeLive: string[] = [];
-  const pass = await evaluateEveryBucket({ ...deps, notifyWhen: (r) => exposedNow(r, deps.settings) }, {
-    concurrency: CONCURRENCY,
-    ...(trigger ? { trigger } : {}),
-    shouldContinue: () => deps.deadline === undefined || Date.now() < deps.deadline,
-    onOutcome: (o) => { if (o.kind === 'evaluated' && exposedNow(o.result, deps.settings)) madeLive.push(o.result.resource.id); },
-  });
-  const reached = pass.evaluated + pass.incomplete + pass.gone + pass.failed;
+/** The sweep's bounded pass over every bucket, notifying only what is exposed now. It never throws. */
+async function passOverBuckets(deps: PipelineDeps, trigger: Trigger | undefined): Promise<Pass> {
+  const exposed: string[] = [];
+  const undelivered: string[] = [];
+  try {
+    const pass = await evaluateEveryBucket({ ...deps, notifyWhen: (r) => exposedNow(r, deps.settings) }, {
+      concurrency: CONCURRENCY,
+      ...(trigger ? { trigger } : {}),
+      shouldContinue: () => deps.deadline === undefined || Date.now() < deps.deadline,
+      onOutcome: (o) => { if (o.kind === 'evaluated' && exposedNow(o.result, deps.settings)) exposed.push(o.result.resource.id); },
+      onFailed: (bucket) => { undelivered.push(bucket); },
+    });
+    const reached = pass.evaluated + pass.incomplete + pass.gone + pass.failed;
+    return { reached, exposed, undelivered, ...(pass.stopped ? { cutShort: `time ran out after ${reached} bucket(s); the rest were not re-evaluated after this change` } : {}) };
+  } catch (error) {
+    // A listing that fails part-way: what was sent stays sent, and the account message says the rest
+    // was not reached. Rethrowing would make Lambda repeat every bucket message already sent.
+    const e = describeError(error);
+    const reached = exposed.length + undelivered.length;
+    return { reached, exposed, undelivered, cutShort: `listing the buckets failed (${e.name}: ${e.message}); buckets not yet reached were not re-evaluated` };
+  }
+}
+
+function withPass(result: EvaluationResult, pass: Pass, settings: PipelineDeps['settings']): EvaluationResult {
+  const exposed = [...pass.exposed, ...pass.undelivered];
   const summary = {
-    bucketsReEvaluated: reached,
-    exposedBuckets: madeLive.length,
-    ...(madeLive.length > 0 ? { exposed: madeLive.slice(0, LISTED), ...(madeLive.length > LISTED ? { exposedNotListed: madeLive.length - LISTED } : {}) } : {}),
+    bucketsReEvaluated: pass.reached,
+    exposedBuckets: exposed.length,
+    ...(exposed.length > 0 ? { exposed: exposed.slice(0, LISTED), ...(exposed.length > LISTED ? { exposedNotListed: exposed.length - LISTED } : {}) } : {}),
+    ...(pass.undelivered.length > 0 ? { messagesNotDelivered: pass.undelivered.slice(0, LISTED) } : {}),
   };
-  const result = outcome.result;
   const findings: Finding[] = result.findings.map((f) => (f.checkId === 'S3_ACCOUNT_BPA_OFF' ? { ...f, evidence: { ...f.evidence, ...summary } } : f));
   const unknown = [...result.unknown];
   const reasons = { ...result.unknownReasons };
-  if (pass.stopped) {
-    const reason = `time ran out after ${reached} bucket(s); the rest were not re-evaluated after this change`;
+  if (pass.cutShort) {
     unknown.push('buckets');
-    reasons.buckets = reason;
+    reasons.buckets = pass.cutShort;
     const f = incompleteFinding(result.resource, `Account ${result.resource.id} (S3 account settings)`, [{
-      field: 'buckets', reason, couldHide: deps.settings.incompleteSeverity,
+      field: 'buckets', reason: pass.cutShort, couldHide: settings.incompleteSeverity,
       decides: 'whether buckets not reached have a public policy or ACL that this change made live',
       readCommand: `exposure-guard scan --region ${result.resource.region ?? '<region>'}`,
     }]);
     if (f) findings.push(f);
   }
   const rebuilt = buildResult(result.resource, findings, unknown, reasons);
-  return { result: { ...rebuilt, ...(result.remediation ? { remediation: result.remediation } : {}) } };
+  return { ...rebuilt, ...(result.remediation ? { remediation: result.remediation } : {}) };
+}
+
+export const evaluateS3EventTarget: Evaluator = async (target, deps, trigger) => {
+  const outcome = await evaluateS3Target(target, deps, trigger);
+  if (target.type !== 's3-account' || 'gone' in outcome || !leavesBucketsUnprotected(outcome.result)) return outcome;
+  return { result: withPass(outcome.result, await passOverBuckets(deps, trigger), deps.settings) };
 };

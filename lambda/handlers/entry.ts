@@ -24,8 +24,9 @@ export function createEventHandler(evaluate: Evaluator, expand?: Expander): (eve
     const where = whereFromFunctionArn(context.invokedFunctionArn);
     return processEvent(event, {
       settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region,
-      // Long work stops taking new items 20 s before Lambda would stop it, to report what it did not reach.
-      deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? 60_000) - 20_000,
+      // Long work stops taking new items 45 s before Lambda would stop it (a bucket in flight can take
+      // ~30 s of retried, time-limited calls), to report what it did not reach.
+      deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? 60_000) - 45_000,
     }, evaluate, expand);
   };
 }

@@ -110,6 +110,7 @@ export async function processTarget(
       // The evaluation is logged so nothing is lost, then the error propagates for Lambda's retry.
       // A change the guard already made will not be redone by the retry (it finds nothing to do), so
       // its lost report raises the RemediationUnreported alarm, which CloudWatch delivers by itself.
+      deps.metrics?.count('NotificationFailures');
       if (actedNow) deps.metrics?.count('RemediationUnreported');
       deps.logger.error('notification failed', {
         schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },

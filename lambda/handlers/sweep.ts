@@ -35,6 +35,8 @@ export interface SweepOptions {
   concurrency: number;
   /** Called with each outcome as it completes; nothing is kept. */
   onOutcome?: (outcome: TargetOutcome) => void;
+  /** Called with a resource whose evaluation was logged but whose message could not be published. */
+  onFailed?: (resourceId: string, error: unknown) => void;
 }
 
 /**
@@ -54,7 +56,10 @@ async function pool<T>(items: AsyncIterable<T>, concurrency: number, work: (item
       await work(next.value);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  // Every worker ends before a listing failure propagates: none is left running unawaited.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return exhausted;
 }
 
@@ -69,12 +74,16 @@ function unreadable(resource: ResourceRef, error: unknown, settings: PipelineDep
   return buildResult(resource, finding ? [finding] : [], ['snapshot'], { snapshot: reason });
 }
 
-/** A notification that failed after the SDK's retries is already in the audit log; the sweep goes on. */
-async function settle(stats: SweepStats, options: SweepOptions, run: () => Promise<TargetOutcome>): Promise<void> {
+/**
+ * A notification that failed after the SDK's retries is already in the audit log, and counted
+ * (NotificationFailures, alarmed); the sweep goes on, and the caller hears which resource it was.
+ */
+async function settle(stats: SweepStats, options: SweepOptions, resourceId: string, run: () => Promise<TargetOutcome>): Promise<void> {
   try {
     tally(stats, await run(), options);
-  } catch {
+  } catch (error) {
     stats.failed += 1;
+    options.onFailed?.(resourceId, error);
   }
 }
 
@@ -133,7 +142,7 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
   const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
   const exhausted = await pool(listBuckets(s3), options.concurrency, async (bucket) => {
     const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
-    await settle(stats, options, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, options.trigger, shared, async () => {
+    await settle(stats, options, bucket.name, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, options.trigger, shared, async () => {
       try {
         // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
         const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
@@ -157,7 +166,7 @@ export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOpti
   }
   await pool(snapshots(), options.concurrency, async (snapshot) => {
     const resource: ResourceRef = { type: 'security-group', id: snapshot.GroupId, ...where };
-    await settle(stats, options, () => processTarget({ type: 'security-group', groupId: snapshot.GroupId, ...where }, undefined, deps, async () => {
+    await settle(stats, options, snapshot.GroupId, () => processTarget({ type: 'security-group', groupId: snapshot.GroupId, ...where }, undefined, deps, async () => {
       try {
         return { result: await evaluateAndRemediateGroup(snapshot, ec2, deps) };
       } catch (error) {

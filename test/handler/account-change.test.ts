@@ -94,3 +94,33 @@ test('out of time before the last bucket: the account message says which part wa
   expect(result.findings.map((f) => f.checkId)).toEqual(['EVALUATION_INCOMPLETE', 'S3_ACCOUNT_BPA_OFF']);
   expect(account!.email).toContain('exposure-guard scan --region eu-west-1');
 });
+
+test('an account level that keeps IgnorePublicAcls and RestrictPublicBuckets on exposes nothing latent: no pass over the buckets', async () => {
+  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: { ...ALL_ON, BlockPublicAcls: false, BlockPublicPolicy: false } });
+  await processEvent(cloudTrailFixture('s3-put-account-public-access-block.json'), deps(), evaluateS3EventTarget);
+  expect(s3).not.toHaveReceivedCommand(ListBucketsCommand);
+  // the account setting itself is still told
+  expect(sent().map((m) => m.subject)).toEqual(['[MEDIUM] Account-level Block Public Access off: account 111122223333']);
+});
+
+test('a bucket made live whose own message cannot be published: named in the account message, counted for the alarm', async () => {
+  const counted: string[] = [];
+  sns.on(PublishCommand).callsFake((input: { Subject?: string }) => {
+    if (input.Subject?.includes('latent-public')) throw new Error('publish failed');
+    return { ...META, MessageId: 'm' };
+  });
+  await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'),
+    deps({ metrics: { count: (n) => { counted.push(n); }, flush: () => undefined } }), evaluateS3EventTarget);
+  const account = sent().find((m) => m.subject.includes('account 111122223333'))!;
+  expect(account.email).toContain('Exposed now (each has its own message): latent-public');
+  expect(account.email).toContain('Their own message could NOT be delivered (see the audit log): latent-public');
+  expect(counted).toContain('NotificationFailures');
+});
+
+test('listing the buckets fails part-way: no retry (that would repeat every message), the account message says what was not reached', async () => {
+  s3.on(ListBucketsCommand).rejects(new Error('socket hang up'));
+  const outcomes = await processEvent(cloudTrailFixture('s3-delete-account-public-access-block.json'), deps(), evaluateS3EventTarget);
+  expect(outcomes).toHaveLength(1);
+  const [account] = sent();
+  expect((JSON.parse(account!.default) as EvaluationResult).unknownReasons?.buckets).toMatch(/^listing the buckets failed/);
+});

@@ -23,3 +23,14 @@ test.each([S3Client, EC2Client, SNSClient])('a real %p built by the factory carr
   await expect(handler.configProvider).resolves.toMatchObject(REQUEST_TIMEOUTS);
   client.destroy();
 });
+
+test('a client is cached per class, region and configuration: the sweep\'s retry settings never reach the event path\'s client', () => {
+  const factory = new LocalClientFactory('eu-west-1');
+  class Plain { constructor(readonly config: ClientConfig) {} }
+  const event = factory.client(Plain, {}, { followRegionRedirects: true });
+  const sweep = factory.client(Plain, {}, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
+  expect(sweep).not.toBe(event);
+  expect(factory.client(Plain, {}, { followRegionRedirects: true })).toBe(event);
+  expect(event.config).toMatchObject({ maxAttempts: 5, retryMode: 'standard' });
+  expect(sweep.config).toMatchObject({ maxAttempts: 8, retryMode: 'adaptive' });
+});
