@@ -40,7 +40,9 @@ function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig):
 }
 
 /** The exact reads the security-group reader makes. */
-export const SG_DESCRIBE_ACTIONS = ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'];
+export const SG_DESCRIBE_ACTIONS = [
+  'ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups',
+];
 
 /**
  * Exposure Guard in one construct: EventBridge rules for the API calls that can expose data,

@@ -20,7 +20,7 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
       'Remediation (enforce only) revokes rules of whichever group an event names, in this account and region only; the action is RevokeSecurityGroupIngress alone and the code revokes single rule ids.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::*]',
-      'ec2:DescribeSecurityGroups, DescribeSecurityGroupRules and DescribeNetworkInterfaces support no resource-level permissions; the statement holds only these three reads.'],
+      'ec2:DescribeSecurityGroups, DescribeSecurityGroupRules, DescribeNetworkInterfaces, DescribeInstances (the groups of an instance that gained a public address) and DescribeManagedPrefixLists (whether a list change has been applied) support no resource-level permissions; the statement holds only these reads.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:prefix-list/*]',
       'A rule may name an AWS-managed or shared prefix list whose owner account is not known at deploy time; the grant is the one read action, in this region.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:prefix-list/*]',

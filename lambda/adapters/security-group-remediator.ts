@@ -13,7 +13,7 @@ async function stillPresent(ec2: EC2Client, ruleIds: string[]): Promise<string[]
  * of the others, so the ones still present are revoked again by themselves, once. What is
  * reported is what EC2 reads back, never what was asked.
  */
-export async function revokeIngressRules(ec2: EC2Client, groupId: string, ruleIds: string[]): Promise<{ remaining: string[]; verified: boolean }> {
+export async function revokeIngressRules(ec2: EC2Client, groupId: string, ruleIds: string[]): Promise<{ remaining: string[]; verified: boolean; attempts: number }> {
   let pending = ruleIds;
   for (let attempt = 1; ; attempt++) {
     let rejectedWhole = false;
@@ -24,7 +24,7 @@ export async function revokeIngressRules(ec2: EC2Client, groupId: string, ruleId
       rejectedWhole = true;
     }
     const remaining = await stillPresent(ec2, ruleIds);
-    if (!rejectedWhole || remaining.length === 0 || attempt >= 2) return { remaining, verified: remaining.length === 0 };
+    if (!rejectedWhole || remaining.length === 0 || attempt >= 2) return { remaining, verified: remaining.length === 0, attempts: attempt };
     pending = remaining;
   }
 }

@@ -2,6 +2,7 @@
  * Normalises an IAM-style resource policy: every element that IAM allows as "a string or an
  * array" becomes an array, so the rules downstream never branch on shape.
  */
+import { quoted } from './untrusted';
 
 export interface PolicyStatement {
   /** Position in the Statement list, for evidence when there is no Sid. */
@@ -99,6 +100,7 @@ export function wildcardToRegExp(pattern: string, caseInsensitive = true): RegEx
   return re;
 }
 
+/** `Sid "Public"` or `statement #2`; a Sid is text the policy's author chose, so it is quoted and cleaned. */
 export function statementLabel(s: Pick<PolicyStatement, 'sid' | 'index'>): string {
-  return s.sid ? `Sid "${s.sid}"` : `statement #${s.index + 1}`;
+  return s.sid ? `Sid ${quoted(s.sid)}` : `statement #${s.index + 1}`;
 }

@@ -31,20 +31,38 @@ const concernsExposure = (f: Finding) => f.checkId === 'SG_OPEN_ALL_TRAFFIC' || 
 export const expandSecurityGroupTargets: Expander = async (targets, deps, trigger) => {
   const groups = new Map<string, Target>();
   const whereOf = (target: Target) => ({ account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion });
-  const resolutions = await Promise.all(targets.map((target) => securityGroupsOf(deps.clients.client(EC2Client, whereOf(target)), target)));
+  // Every resolution settles: a group named outright is evaluated even when the instance beside it could not be resolved.
+  const settled = await Promise.allSettled(targets.map((target) => securityGroupsOf(deps.clients.client(EC2Client, whereOf(target)), target, {
+    ...(whereOf(target).account ? { account: whereOf(target).account } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  })));
+  let failed: unknown;
   for (const [i, target] of targets.entries()) {
     const where = whereOf(target);
-    const resolution = resolutions[i]!;
+    const outcome = settled[i]!;
+    if (outcome.status === 'rejected') {
+      failed ??= outcome.reason;
+      continue;
+    }
+    const resolution = outcome.value;
     if (resolution.kind === 'gone') {
       deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: resolution.reason, trigger });
       continue;
+    }
+    if (resolution.otherAccounts) {
+      // Groups of other accounts use this account's list: they cannot be read from here, and their
+      // own guard sees no event for it. Said loudly, for the operators of those accounts.
+      deps.logger.warn('prefix list shared', {
+        schemaVersion: AUDIT_SCHEMA_VERSION, target, trigger, groupsInOtherAccounts: resolution.otherAccounts,
+        reason: 'these groups use the changed list but belong to other accounts: re-evaluate them there (exposure-guard scan)',
+      });
+      deps.metrics?.count('UnreachableTargets');
     }
     if (target.type === 'prefix-list' && resolution.groupIds.length === 0) {
       deps.logger.info('prefix list unused', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: 'no security group references the list', trigger });
     }
     for (const groupId of resolution.groupIds) if (!groups.has(groupId)) groups.set(groupId, { type: 'security-group', groupId, ...where });
   }
-  return [...groups.values()];
+  return { targets: [...groups.values()], ...(failed !== undefined ? { failed } : {}) };
 };
 
 export const evaluateSecurityGroupTarget: Evaluator = async (target, deps) => {
@@ -74,13 +92,14 @@ export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot,
     const revoked = (plan.report.revoked as { securityGroupRuleId: string }[]).filter((r) => goneIds.has(r.securityGroupRuleId));
     const goneList = [...goneIds].join(', ');
     const left = applied.remaining.join(', ');
+    const tries = applied.attempts > 1 ? `after ${applied.attempts} attempts` : 'read back after the revoke; EC2 reads can lag, check by hand';
     return {
       outcome: revoked.length > 0 ? 'APPLIED' : 'FAILED',
       detail: applied.remaining.length === 0
         ? `revoked ${goneList} (read back: gone)`
         : revoked.length > 0
-          ? `revoked ${goneList} (read back: gone); ${left} still present after a second attempt`
-          : `nothing was revoked: ${left} still present after a second attempt`,
+          ? `revoked ${goneList} (read back: gone); ${left} still present (${tries})`
+          : `nothing was revoked: ${left} still present (${tries})`,
       verified: applied.verified,
       revoked,
       ...(applied.remaining.length ? { stillPresent: applied.remaining } : {}),

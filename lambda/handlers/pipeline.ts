@@ -37,6 +37,8 @@ export interface PipelineDeps {
   notifyWhen?: (result: EvaluationResult) => boolean;
   /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */
   deadline?: number;
+  /** How to wait between polls of a change still in progress; tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -131,9 +133,10 @@ export async function processTarget(
 
 /**
  * Turns the event's targets into the resources to evaluate (an instance into its security
- * groups, say). A target that resolves to nothing is logged as gone; a failed resolution throws.
+ * groups, say). A target that resolves to nothing is logged as gone; `failed` is the first
+ * resolution that failed: what did resolve is evaluated first, then it is thrown.
  */
-export type Expander = (targets: Target[], deps: PipelineDeps, trigger: Trigger | undefined) => Promise<Target[]>;
+export type Expander = (targets: Target[], deps: PipelineDeps, trigger: Trigger | undefined) => Promise<{ targets: Target[]; failed?: unknown }>;
 
 /** An EventBridge CloudTrail event: its targets, each through the pipeline. Bad input is logged, not thrown. */
 export async function processEvent(event: unknown, deps: PipelineDeps, evaluate: Evaluator, expand?: Expander): Promise<TargetOutcome[]> {
@@ -144,13 +147,15 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
     return [];
   }
   let targets = parsed.targets;
+  let unresolved: { error: unknown } | undefined;
   if (expand) {
     try {
-      targets = await expand(parsed.targets, deps, trigger);
+      const expanded = await expand(parsed.targets, deps, trigger);
+      targets = expanded.targets;
+      if (expanded.failed !== undefined) unresolved = { error: expanded.failed };
     } catch (error) {
-      // Lambda retries, then the dead-letter queue keeps the event; the record says which step failed.
-      deps.logger.error('event failed', { schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'resolving targets', targets: parsed.targets.map(targetId), error: describeError(error) });
-      throw error;
+      unresolved = { error };
+      targets = [];
     }
   }
   deps.logger.info('event received', { trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}) });
@@ -158,6 +163,13 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
   const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
   deps.metrics?.flush();
+  if (unresolved) {
+    // Lambda retries, then the dead-letter queue keeps the event; the record says which step failed.
+    deps.logger.error('event failed', {
+      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'resolving targets', targets: parsed.targets.map(targetId), error: describeError(unresolved.error),
+    });
+    throw unresolved.error;
+  }
   const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed.length > 0) {
     deps.logger.error('event failed', {

@@ -356,7 +356,7 @@ describe('security-group ingress', () => {
     expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupIngressCommand, 2);
     expect(messages()[0]?.result.remediation).toMatchObject({
       outcome: 'FAILED', verified: false, revoked: [], stillPresent: ['sgr-0aaaaaaaaaaaaaaa1'],
-      detail: 'nothing was revoked: sgr-0aaaaaaaaaaaaaaa1 still present after a second attempt',
+      detail: 'nothing was revoked: sgr-0aaaaaaaaaaaaaaa1 still present (after 2 attempts)',
     });
     expect(metrics.named('RemediationFailures')).toHaveLength(1);
   });

@@ -4,7 +4,8 @@
  */
 import {
   DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
-  GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand,
+  DescribeInstancesCommand, DescribeManagedPrefixListsCommand, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand,
+  RevokeSecurityGroupIngressCommand,
   type NetworkInterface, type SecurityGroup, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -187,8 +188,45 @@ test('an unreadable prefix list on an SSH rule: INCOMPLETE and notified at what 
 describe('a latent group made reachable, or a prefix list made the internet: the groups concerned are re-read', () => {
   const LATENT_GROUP = 'sg-0a1b2c3d4e5f60718';
 
+  const running = (instanceId: string, state = 'running') => ({
+    InstanceId: instanceId, State: { Code: state === 'running' ? 16 : 0, Name: state }, SecurityGroups: [{ GroupId: LATENT_GROUP, GroupName: 'web' }],
+    NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0abc1234def567890', Groups: [{ GroupId: LATENT_GROUP, GroupName: 'web' }] }],
+  });
+  beforeEach(() => {
+    ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({ ...META, Reservations: [{ Instances: input.InstanceIds.map((id) => running(id)) }] }));
+    ec2.on(DescribeManagedPrefixListsCommand).resolves({ ...META, PrefixLists: [{ PrefixListId: 'pl-0b8c9d0e1f2a3b4c5', State: 'modify-complete', Version: 4 }] });
+  });
+
+  test('AssociateAddress (an Elastic IP on the instance): the instance\'s groups are found and the now-public SSH rule is CRITICAL', async () => {
+    group(LATENT_GROUP, [SSH_OPEN()]);
+    attached([publicEni(LATENT_GROUP)]);
+    await processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(ec2).toHaveReceivedCommandWith(DescribeInstancesCommand, { InstanceIds: ['i-0a1b2c3d4e5f60718'] });
+    expect(onlyMessage().input.Subject).toMatch(/^\[CRITICAL\] SSH \(22\) open to the internet: sg-0a1b2c3d4e5f60718/);
+  });
+
+  test('StartInstances: a pending instance is read again until running (its auto-assigned public IP comes on the way), then judged', async () => {
+    let reads = 0;
+    ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => {
+      reads += 1;
+      return { ...META, Reservations: [{ Instances: input.InstanceIds.map((id) => running(id, reads <= 2 ? 'pending' : 'running')) }] };
+    });
+    group(LATENT_GROUP, [SSH_OPEN()]);
+    attached([publicEni(LATENT_GROUP)]);
+    const waits: number[] = [];
+    const d = deps({ sleep: async (ms) => { waits.push(ms); } });
+    await processEvent(cloudTrailFixture('ec2-start-instances.json'), d, evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(onlyMessage().input.Subject).toMatch(/^\[CRITICAL\] SSH \(22\) open/);
+  });
+
+  test('an instance still pending after every read: the event is retried, not judged on a missing address', async () => {
+    ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({ ...META, Reservations: [{ Instances: input.InstanceIds.map((id) => running(id, 'pending')) }] }));
+    await expect(processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps({ sleep: async () => undefined }), evaluateSecurityGroupTarget, expandSecurityGroupTargets))
+      .rejects.toMatchObject({ name: 'ChangeInProgressError' });
+  });
+
   test.each([
-    ['AssociateAddress (an Elastic IP on the instance)', 'ec2-associate-address-instance.json', 'attachment.instance-id', 'i-0a1b2c3d4e5f60718'],
     ['AssociateAddress (on an interface)', 'ec2-associate-address-eni.json', 'network-interface-id', 'eni-0b2c3d4e5f6a7b8c9'],
     ['AssignIpv6Addresses', 'ec2-assign-ipv6-addresses.json', 'network-interface-id', 'eni-0e5f6a7b8c9d0e1f2'],
     ['ModifyNetworkInterfaceAttribute with associatePublicIpAddress', 'ec2-modify-network-interface-public-ip.json', 'network-interface-id', 'eni-0a7b8c9d0e1f2a3b4'],
@@ -203,6 +241,21 @@ describe('a latent group made reachable, or a prefix list made the internet: the
     expect(result.trigger.eventName).toBe(cloudTrailFixture(file).detail.eventName);
   });
 
+  test('ModifyManagedPrefixList still in progress: read again until applied; still in progress after every read → retried', async () => {
+    ec2.on(DescribeManagedPrefixListsCommand).resolves({ ...META, PrefixLists: [{ PrefixListId: 'pl-0b8c9d0e1f2a3b4c5', State: 'modify-in-progress', Version: 3 }] });
+    await expect(processEvent(cloudTrailFixture('ec2-modify-managed-prefix-list.json'), deps({ sleep: async () => undefined }), evaluateSecurityGroupTarget, expandSecurityGroupTargets))
+      .rejects.toMatchObject({ name: 'ChangeInProgressError' });
+    expect(ec2).toHaveReceivedCommandTimes(DescribeManagedPrefixListsCommand, 6);
+    expect(ec2).not.toHaveReceivedCommand(GetManagedPrefixListAssociationsCommand);
+  });
+
+  test('a prefix list also used by another account\'s group: that group is not read here, and a warning names it', async () => {
+    ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [{ ResourceId: 'sg-0ffffffffffffffff', ResourceOwner: '999988887777' }] });
+    const outcomes = await processEvent(cloudTrailFixture('ec2-modify-managed-prefix-list.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
+    expect(outcomes).toEqual([]);
+    expect(logger.find('prefix list shared')[0]).toMatchObject({ level: 'warn', data: { groupsInOtherAccounts: [{ groupId: 'sg-0ffffffffffffffff', account: '999988887777' }] } });
+  });
+
   test('StartInstances with two instances sharing a group: the group evaluated once', async () => {
     group(LATENT_GROUP, [SSH_OPEN()]);
     attached([publicEni(LATENT_GROUP)]);
@@ -212,16 +265,29 @@ describe('a latent group made reachable, or a prefix list made the internet: the
   });
 
   test('an instance gone before the read: logged as gone, nothing evaluated, no error', async () => {
-    attached([]);
+    ec2.on(DescribeInstancesCommand).rejects(ec2Error('InvalidInstanceID.NotFound', 400, "The instance ID 'i-0a1b2c3d4e5f60718' does not exist"));
     const outcomes = await processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
     expect(outcomes).toEqual([]);
     expect(logger.find('resource gone')[0]?.data).toMatchObject({ reason: expect.stringContaining('i-0a1b2c3d4e5f60718') });
   });
 
-  test('the interfaces cannot be read: the error propagates (Lambda retries, the dead-letter queue and its alarm keep it)', async () => {
-    ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
+  test('the instance cannot be read: the error propagates (Lambda retries, the dead-letter queue and its alarm keep it)', async () => {
+    ec2.on(DescribeInstancesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
     await expect(processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets))
       .rejects.toMatchObject({ name: 'UnauthorizedOperation' });
+  });
+
+  test('a group named outright is evaluated even when the interface beside it cannot be resolved; then the error propagates', async () => {
+    group(LATENT_GROUP, [SSH_OPEN()]);
+    ec2.on(DescribeNetworkInterfacesCommand).callsFake((input: { Filters?: { Name: string }[] }) => {
+      if (input.Filters?.[0]?.Name === 'network-interface-id') throw ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.');
+      return { ...META, NetworkInterfaces: [publicEni(LATENT_GROUP)] };
+    });
+    const event = cloudTrailFixture('ec2-modify-network-interface-groups.json');
+    Object.assign(event.detail.requestParameters as object, { groupSet: { items: [{ groupId: LATENT_GROUP }] }, associatePublicIpAddress: true });
+    await expect(processEvent(event, deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+    expect(onlyMessage().input.Subject).toMatch(/^\[CRITICAL\] SSH \(22\) open to the internet: sg-0a1b2c3d4e5f60718/);
+    expect(logger.find('event failed')[0]?.data).toMatchObject({ step: 'resolving targets', error: { name: 'RequestLimitExceeded' } });
   });
 
   test('ModifyManagedPrefixList adding 0.0.0.0/0: every group using the list is re-read; enforce never revokes the prefix-list rule, it names the entry to remove', async () => {

@@ -113,7 +113,7 @@ describe('the EC2 EventBridge rule', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
         Sid: 'DescribeSecurityGroupExposure', Effect: 'Allow', Resource: '*',
-        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+        Action: ['ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
       },
       {
         Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
