@@ -248,7 +248,7 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
   if (others.length > 0) {
     sections.push('', 'ALSO FOUND (not alerting here)',
       ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}${isAtLeast(f.severity, settings.notifyMinSeverity)
-        ? ' (an account-wide setting: alerted when the account setting changes, and by a scan of the account; not once per bucket)'
+        ? ` (an account-wide setting: it has a message of its own when the account setting changes, not one per bucket; fix: ${f.fix})`
         : ` (below ${settings.notifyMinSeverity})`}`));
   }
   // The EVALUATION_INCOMPLETE block above already names every unread field, with why and what it decides.
