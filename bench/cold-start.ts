@@ -16,7 +16,8 @@ import { pathToFileURL } from 'node:url';
 import { buildSync, type BuildOptions } from 'esbuild';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
-export const TARGETS = { initRatio: 1.15, sizeRatio: 1.1 } as const;
+/** The bundle budget: at most 1.15× an SDK-only bundle, in bytes and in init time. */
+export const TARGETS = { initRatio: 1.15, sizeRatio: 1.15 } as const;
 const MIN_RUNS = 15;
 
 /** Entry and reference of each function, keyed by the construct id in the template. */

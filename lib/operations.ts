@@ -49,6 +49,8 @@ export class Operations extends Construct {
       'Exposure Guard: a remediation failed or did not verify; the exposure it was meant to close is still open (see the finding email and the audit log).'));
     this.alarms.push(this.onGuardMetric('NotificationFailures',
       'Exposure Guard: a finding message could not be published to the findings topic (after the SDK\'s retries). The evaluation is in the audit log ("notification failed"); check the topic, its key and the function\'s role.'));
+    this.alarms.push(this.onGuardMetric('UnreachableTargets',
+      'Exposure Guard: a changed prefix list of this account is used by security groups of other accounts, which the guard cannot read from here. Re-evaluate them in those accounts (the "prefix list shared" record names them).'));
     this.alarms.push(this.onGuardMetric('RemediationUnreported',
       'Exposure Guard: the guard changed something (or failed to) and could not publish the message about it; the retry will find nothing to do. Read the "notification failed" records with notification.unreportedRemediation in the audit log.'));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);

@@ -21,8 +21,9 @@ export class ChangeInProgressError extends Error {
   override name = 'ChangeInProgressError';
 }
 
-const POLLS = 6;
-const POLL_MS = 3_000;
+/** Up to ~36 s of polling, well inside the function's 120 s: most starts and list changes finish in seconds. */
+const POLLS = 10;
+const POLL_MS = 4_000;
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
@@ -42,19 +43,20 @@ async function settledState<T>(read: () => Promise<T>, busy: (value: T) => boole
 }
 
 async function instanceGroups(ec2: EC2Client, instanceId: string, sleep: (ms: number) => Promise<void>): Promise<Resolution> {
-  const read = async (): Promise<Instance | undefined> => {
+  const read = async (): Promise<Instance | 'not found'> => {
     try {
       const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+      return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId) ?? 'not found';
     } catch (error) {
-      if (errorName(error) === 'InvalidInstanceID.NotFound') return undefined;
+      if (errorName(error) === 'InvalidInstanceID.NotFound') return 'not found';
       throw error;
     }
   };
   // A starting instance gets its auto-assigned public IPv4 on the way to "running": judged while
-  // pending, a world-open group would look latent.
-  const instance = await settledState(read, (i) => i?.State?.Name === 'pending', sleep);
-  if (!instance || instance.State?.Name === 'terminated' || instance.State?.Name === 'shutting-down') {
+  // pending, a world-open group would look latent. Just after a launch EC2 may not know the id yet
+  // (eventual consistency), so "not found" is read again too before it counts as gone.
+  const instance = await settledState(read, (i) => i === 'not found' || i.State?.Name === 'pending', sleep);
+  if (instance === 'not found' || instance.State?.Name === 'terminated' || instance.State?.Name === 'shutting-down') {
     return { kind: 'gone', reason: `instance ${instanceId} no longer exists or is terminating` };
   }
   if (instance.State?.Name === 'pending') throw new ChangeInProgressError(`instance ${instanceId} is still pending after ${POLLS} reads: its public address is not known yet`);

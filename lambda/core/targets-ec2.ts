@@ -116,6 +116,11 @@ function reachabilityTargets(e: CloudTrailEnvelope, base: { account?: string; re
     case 'StartInstances':
       instances.push(...items(rp.instancesSet).map((i) => i.instanceId), ...items(re.instancesSet).map((i) => i.instanceId));
       break;
+    case 'RunInstances':
+      // A new instance is pending when the event arrives: its auto-assigned public IPv4 is not there
+      // yet, so its groups are judged once it runs (they are named as groups too, and evaluated once).
+      instances.push(...items(re.instancesSet).map((i) => i.instanceId));
+      break;
     case 'AssignIpv6Addresses':
       interfaces.push(rp.networkInterfaceId, re.networkInterfaceId);
       break;

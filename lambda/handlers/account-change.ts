@@ -15,6 +15,8 @@ import { evaluateEveryBucket } from './sweep';
 
 /** Buckets in flight at once during the pass: S3's per-bucket reads are cheap, its rate limits generous. */
 const CONCURRENCY = 16;
+/** Adaptive (client-side rate limiting when S3 throttles) but the event path's 5 attempts: ~30 s at most for a stalled call. */
+const PASS_CLIENT_CONFIG = { retryMode: 'adaptive', maxAttempts: 5 };
 /** How many bucket names the account message lists. */
 const LISTED = 25;
 
@@ -52,22 +54,27 @@ interface Pass {
 async function passOverBuckets(deps: PipelineDeps, trigger: Trigger | undefined): Promise<Pass> {
   const exposed: string[] = [];
   const undelivered: string[] = [];
+  let reached = 0;
   try {
     const pass = await evaluateEveryBucket({ ...deps, notifyWhen: (r) => exposedNow(r, deps.settings) }, {
       concurrency: CONCURRENCY,
+      // The event path's retry budget, not the sweep's: the deadline margin must hold a bucket in flight.
+      clientConfig: PASS_CLIENT_CONFIG,
       ...(trigger ? { trigger } : {}),
       shouldContinue: () => deps.deadline === undefined || Date.now() < deps.deadline,
-      onOutcome: (o) => { if (o.kind === 'evaluated' && exposedNow(o.result, deps.settings)) exposed.push(o.result.resource.id); },
-      onFailed: (bucket) => { undelivered.push(bucket); },
+      onOutcome: (o) => {
+        reached += 1;
+        if (o.kind === 'evaluated' && exposedNow(o.result, deps.settings)) exposed.push(o.result.resource.id);
+      },
+      // Only a notified bucket can fail here, and under notifyWhen only an exposed one is notified.
+      onFailed: (bucket) => { reached += 1; undelivered.push(bucket); },
     });
-    const reached = pass.evaluated + pass.incomplete + pass.gone + pass.failed;
     return { reached, exposed, undelivered, ...(pass.stopped ? { cutShort: `time ran out after ${reached} bucket(s); the rest were not re-evaluated after this change` } : {}) };
   } catch (error) {
     // A listing that fails part-way: what was sent stays sent, and the account message says the rest
     // was not reached. Rethrowing would make Lambda repeat every bucket message already sent.
     const e = describeError(error);
-    const reached = exposed.length + undelivered.length;
-    return { reached, exposed, undelivered, cutShort: `listing the buckets failed (${e.name}: ${e.message}); buckets not yet reached were not re-evaluated` };
+    return { reached, exposed, undelivered, cutShort: `listing the buckets failed after ${reached} bucket(s) (${e.name}: ${e.message}); the rest were not re-evaluated` };
   }
 }
 
@@ -99,5 +106,5 @@ function withPass(result: EvaluationResult, pass: Pass, settings: PipelineDeps['
 export const evaluateS3EventTarget: Evaluator = async (target, deps, trigger) => {
   const outcome = await evaluateS3Target(target, deps, trigger);
   if (target.type !== 's3-account' || 'gone' in outcome || !leavesBucketsUnprotected(outcome.result)) return outcome;
-  return { result: withPass(outcome.result, await passOverBuckets(deps, trigger), deps.settings) };
+  return { result: withPass(outcome.result, await passOverBuckets(deps, trigger), deps.settings), othersNotified: true };
 };

@@ -57,7 +57,7 @@ export const expandSecurityGroupTargets: Expander = async (targets, deps, trigge
       });
       deps.metrics?.count('UnreachableTargets');
     }
-    if (target.type === 'prefix-list' && resolution.groupIds.length === 0) {
+    if (target.type === 'prefix-list' && resolution.groupIds.length === 0 && !resolution.otherAccounts) {
       deps.logger.info('prefix list unused', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: 'no security group references the list', trigger });
     }
     for (const groupId of resolution.groupIds) if (!groups.has(groupId)) groups.set(groupId, { type: 'security-group', groupId, ...where });

@@ -77,7 +77,12 @@ export function journalRemediation(deps: PipelineDeps, resource: string) {
 }
 
 /** Reads and evaluates one target: the result, or why there is nothing to evaluate. */
-export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) => Promise<{ result: EvaluationResult } | { gone: string }>;
+/**
+ * Reads and evaluates one target. `othersNotified`: the evaluation itself already sent messages
+ * about other resources (the pass over every bucket after an account change), so a failed publish
+ * of this one must not make Lambda retry and send those again.
+ */
+export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) => Promise<{ result: EvaluationResult; othersNotified?: boolean } | { gone: string }>;
 
 /** Version of the audit record schema auditors query; bump on a breaking change. */
 export const AUDIT_SCHEMA_VERSION = 1;
@@ -118,6 +123,8 @@ export async function processTarget(
         schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },
         error: describeError(error),
       });
+      // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
+      if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
       throw error;
     }
   }
@@ -163,21 +170,21 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
   const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
   deps.metrics?.flush();
+  // Lambda retries, then the dead-letter queue keeps the event; a record says which step failed, for each.
   if (unresolved) {
-    // Lambda retries, then the dead-letter queue keeps the event; the record says which step failed.
     deps.logger.error('event failed', {
       schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'resolving targets', targets: parsed.targets.map(targetId), error: describeError(unresolved.error),
     });
-    throw unresolved.error;
   }
   const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed.length > 0) {
     deps.logger.error('event failed', {
-      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, failedTargets: failed.length, targets: targets.length,
+      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'evaluating targets', failedTargets: failed.length, targets: targets.length,
       errors: failed.map((f) => describeError(f.reason)),
     });
-    throw failed[0]?.reason;
   }
+  if (unresolved) throw unresolved.error;
+  if (failed.length > 0) throw failed[0]?.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<TargetOutcome>).value);
 }
 

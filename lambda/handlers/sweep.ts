@@ -122,6 +122,8 @@ export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): P
 }
 
 export interface BucketPassOptions extends SweepOptions {
+  /** Retry settings of the pass's clients. @default SWEEP_CLIENT_CONFIG */
+  clientConfig?: ClientConfig;
   /** Checked before each bucket is taken: false stops the pass (a deadline). */
   shouldContinue?: () => boolean;
   /** The event that started the pass (an account-level change), carried into every bucket's result. */
@@ -135,8 +137,9 @@ export interface BucketPassOptions extends SweepOptions {
 export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPassOptions): Promise<SweepStats & { stopped: boolean }> {
   const account = deps.defaultAccount;
   const where = { account, region: deps.defaultRegion };
-  const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
-  const s3control = deps.clients.client(S3ControlClient, where, SWEEP_CLIENT_CONFIG);
+  const retry = options.clientConfig ?? SWEEP_CLIENT_CONFIG;
+  const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...retry });
+  const s3control = deps.clients.client(S3ControlClient, where, retry);
   const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
   // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
   const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };

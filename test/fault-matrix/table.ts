@@ -55,12 +55,12 @@ export const MATRIX: readonly CallRow[] = [
   // Not retried: messages already sent for buckets reached would be sent again; the account's message names what was not reached.
   { service: 'S3', call: 'ListBuckets', path: 'account event', field: 'buckets', outcomes: { throttled: 'incomplete', 'server error': 'incomplete', 'timeout or reset': 'incomplete', 'access denied': 'incomplete', 'not found': 'n/a' } },
   { service: 'S3', call: 'PutPublicAccessBlock', path: 'bucket enforce', notFound: 'NoSuchBucket', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'reported' } },
-  // The rules come from DescribeSecurityGroupRules too, so what is lost is the name (the default-group check, name exemptions).
   { service: 'S3 Control', call: 'PutPublicAccessBlock (account)', path: 'account enforce', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'n/a' } },
+  // The rules come from DescribeSecurityGroupRules too, so what is lost is the name (the default-group check, name exemptions).
   { service: 'EC2', call: 'DescribeSecurityGroups', path: 'group event', field: 'GroupName', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'not found': 'gone' } },
   { service: 'EC2', call: 'DescribeSecurityGroupRules', path: 'group event', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'access denied': 'degraded', 'not found': 'gone' } },
   { service: 'EC2', call: 'DescribeNetworkInterfaces', path: 'group event', field: 'networkInterfaces', outcomes: { ...READ, 'not found': 'n/a' } },
-  { service: 'EC2', call: 'GetManagedPrefixListEntries', path: 'group event', field: 'prefixList:pl-0a1b2c3d4e5f67890', notFound: 'InvalidPrefixListID.NotFound', outcomes: { ...READ, 'not found': 'incomplete' } },
+  { service: 'EC2', call: 'GetManagedPrefixListEntries', path: 'group event', field: 'prefixList:pl-0b8c9d0e1f2a3b4c5', notFound: 'InvalidPrefixListID.NotFound', outcomes: { ...READ, 'not found': 'incomplete' } },
   { service: 'EC2', call: 'DescribeInstances', path: 'instance event', notFound: 'InvalidInstanceID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
   { service: 'EC2', call: 'DescribeManagedPrefixLists', path: 'prefix-list event', notFound: 'InvalidPrefixListID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
   { service: 'EC2', call: 'GetManagedPrefixListAssociations', path: 'prefix-list event', notFound: 'InvalidPrefixListID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },

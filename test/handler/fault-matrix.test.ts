@@ -42,7 +42,8 @@ const sts = mockClient(STSClient);
 const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
 const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
 const GROUP = 'sg-0a1b2c3d4e5f60718';
-const LIST = 'pl-0a1b2c3d4e5f67890';
+/** The list the prefix-list event's fixture modifies, used by the group's second SSH rule. */
+const LIST = 'pl-0b8c9d0e1f2a3b4c5';
 
 type ServiceError = new (o: { name: string; $fault: 'client' | 'server'; $metadata: object; message: string }) => Error;
 const EXCEPTIONS: Record<CallRow['service'], ServiceError> = {
@@ -118,8 +119,9 @@ function openGroup(): void {
     NetworkInterfaceId: 'eni-0abc1234def567890', Groups: [{ GroupId: GROUP }], Association: { PublicIp: '203.0.113.25' }, Attachment: { InstanceId: 'i-0a1b2c3d4e5f60718' },
   }] });
   ec2.on(GetManagedPrefixListEntriesCommand).resolves({ ...META, Entries: [{ Cidr: '10.0.0.0/8' }] });
-  ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [{ ResourceId: GROUP, ResourceOwner: '111122223333' }] });
-  ec2.on(DescribeManagedPrefixListsCommand).resolves({ ...META, PrefixLists: [{ PrefixListId: 'pl-0b8c9d0e1f2a3b4c5', State: 'modify-complete', Version: 4 }] });
+  // the events' fixtures are of account 123456789012: the group using the list is that account's
+  ec2.on(GetManagedPrefixListAssociationsCommand).resolves({ ...META, PrefixListAssociations: [{ ResourceId: GROUP, ResourceOwner: '123456789012' }] });
+  ec2.on(DescribeManagedPrefixListsCommand).resolves({ ...META, PrefixLists: [{ PrefixListId: LIST, State: 'modify-complete', Version: 4 }] });
   ec2.on(DescribeInstancesCommand).resolves({ ...META, Reservations: [{ Instances: [{
     InstanceId: 'i-0a1b2c3d4e5f60718', State: { Code: 16, Name: 'running' }, SecurityGroups: [{ GroupId: GROUP, GroupName: 'web' }],
   }] }] });
@@ -216,12 +218,18 @@ describe.each(cells)('%s, %s', (_name, fault, row) => {
     switch (expected) {
       case 'retried':
         expect(outcome).toBe('rejected');
-        // and not lost quietly: a record says why (the evaluation before a failed publish, or the failed event)
-        expect(logger.entries.some((e) => e.level === 'error')).toBe(true);
+        // and not lost quietly: the record that says why, and for a lost message the metric its alarm watches
+        if (row.call === 'Publish') {
+          expect(logger.find('notification failed')).toHaveLength(1);
+          expect(counted).toContain('NotificationFailures');
+        } else {
+          expect(logger.find('event failed').length).toBeGreaterThan(0);
+        }
         break;
       case 'incomplete': {
         expect(outcome).toBe('resolved');
-        const unread = evaluations().filter((e) => e.unknown.includes(row.field!));
+        // on the account event, the account's own result must name it (a bucket's would pass for the wrong reason)
+        const unread = evaluations().filter((e) => e.unknown.includes(row.field!) && (row.path !== 'account event' || e.resource.type === 's3-account'));
         expect(unread.length).toBeGreaterThan(0);
         // the public resource is never silent: a message went out for it
         expect(published().length).toBeGreaterThan(0);
@@ -261,6 +269,15 @@ describe.each(cells)('%s, %s', (_name, fault, row) => {
         throw new Error(`unexpected outcome ${expected}`);
     }
   });
+});
+
+// Each path's world, with no fault: the resource is public and the message goes out. Without this
+// a cell could pass because nothing was ever exposed.
+test.each([...new Set(MATRIX.map((r) => r.path))].filter((p) => p !== 'scan'))('baseline, no fault: %s notifies the exposure', async (path) => {
+  const { outcome } = await run({ ...MATRIX.find((r) => r.path === path)!, path });
+  expect(outcome).toBe('resolved');
+  const severities = published().flatMap((r) => r.findings.filter((f) => f.checkId !== 'EVALUATION_INCOMPLETE').map((f) => f.severity));
+  expect(severities).toContain(path.startsWith('bucket') || path.startsWith('account') ? 'HIGH' : 'CRITICAL');
 });
 
 test('the README\'s "What happens when…" section is the rendered matrix', () => {

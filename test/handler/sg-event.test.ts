@@ -29,7 +29,8 @@ const ACCOUNT = '123456789012';
 let logger: RecordingLogger;
 function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
   const clients = new LocalClientFactory('eu-west-1');
-  return { settings: resolveSettings(), clients, logger, notifier: new SnsNotifier(clients.client(SNSClient, {}), TOPIC), ...over };
+  // polls of a pending instance or a list change in progress never sleep in a test
+  return { settings: resolveSettings(), clients, logger, notifier: new SnsNotifier(clients.client(SNSClient, {}), TOPIC), sleep: async () => undefined, ...over };
 }
 
 interface Rule { id: string; protocol: string; from: number; to: number; cidr?: string; cidr6?: string; prefixList?: string; description?: string }
@@ -80,6 +81,10 @@ beforeEach(() => {
   ec2.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'c3d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
+  // a RunInstances' new instance, read once it runs: its groups are the ones the event names
+  ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) => ({ ...META, Reservations: [{ Instances: input.InstanceIds.map((InstanceId) => ({
+    InstanceId, State: { Code: 16, Name: 'running' }, SecurityGroups: [],
+  })) }] }));
   logger = new RecordingLogger();
 });
 
@@ -105,8 +110,11 @@ describe('a world-open SSH rule added by any event shape → one CRITICAL email'
     const groupId = (targets[0] as { groupId: string }).groupId;
     group(groupId, [SSH_OPEN(), HTTPS_OPEN]);
     attached([publicEni(groupId)]);
+    ec2.on(DescribeInstancesCommand).resolves({ ...META, Reservations: [{ Instances: [{
+      InstanceId: 'i-0a1b2c3d4e5f60718', State: { Code: 16, Name: 'running' }, SecurityGroups: [{ GroupId: groupId, GroupName: 'web' }],
+    }] }] });
 
-    await processEvent(event, deps(), evaluateSecurityGroupTarget);
+    await processEvent(event, deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
 
     const { input, email, result } = onlyMessage();
     expect(input.Subject).toBe(`[CRITICAL] SSH (22) open to the internet: ${groupId} "web" (123456789012 eu-west-1)`);
@@ -128,7 +136,7 @@ describe('a world-open SSH rule added by any event shape → one CRITICAL email'
 test('the reads: group, rules and interfaces filtered by group-id', async () => {
   group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
   attached([]);
-  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupsCommand, { GroupIds: ['sg-0a1b2c3d4e5f60718'] });
   expect(ec2).toHaveReceivedCommandWith(DescribeSecurityGroupRulesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0a1b2c3d4e5f60718'] }] });
   expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, { Filters: [{ Name: 'group-id', Values: ['sg-0a1b2c3d4e5f60718'] }] });
@@ -138,7 +146,7 @@ test('the reads: group, rules and interfaces filtered by group-id', async () => 
 test('a public 443 rule produces nothing at or above the default notify severity', async () => {
   group('sg-0a1b2c3d4e5f60718', [HTTPS_OPEN]);
   attached([publicEni('sg-0a1b2c3d4e5f60718')]);
-  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(outcome).toMatchObject({ kind: 'evaluated', notified: false, result: { status: 'COMPLIANT', findings: [] } });
   expect(sns).not.toHaveReceivedCommand(PublishCommand);
 });
@@ -146,7 +154,7 @@ test('a public 443 rule produces nothing at or above the default notify severity
 test('the same SSH rule on a group attached to nothing: latent MEDIUM, still reported', async () => {
   group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
   attached([]);
-  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   const { input, result } = onlyMessage();
   expect(input.Subject).toMatch(/^\[MEDIUM\]/);
   expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'MEDIUM', latent: true });
@@ -155,7 +163,7 @@ test('the same SSH rule on a group attached to nothing: latent MEDIUM, still rep
 test('interfaces unreadable (UnauthorizedOperation): full severity, networkInterfaces listed as unknown', async () => {
   group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
   ec2.on(DescribeNetworkInterfacesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
-  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   const { result } = onlyMessage();
   expect(result.findings[0]).toMatchObject({ severity: 'CRITICAL', latent: false });
   expect(result.unknown).toContain('networkInterfaces');
@@ -167,7 +175,7 @@ test('prefix-list sources are resolved with GetManagedPrefixListEntries (all pag
   ec2.on(GetManagedPrefixListEntriesCommand, { PrefixListId: 'pl-0a1b2c3d4e5f67890', MaxResults: 100 })
     .resolvesOnce({ ...META, Entries: [{ Cidr: '198.51.100.0/24', Description: 'office' }], NextToken: 'page-2' })
     .resolvesOnce({ ...META, Entries: [{ Cidr: '0.0.0.0/0', Description: 'oops' }] });
-  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(ec2).toHaveReceivedCommandTimes(GetManagedPrefixListEntriesCommand, 2);
   const { result } = onlyMessage();
   expect(result.findings[0]).toMatchObject({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' });
@@ -177,7 +185,7 @@ test('an unreadable prefix list on an SSH rule: INCOMPLETE and notified at what 
   group('sg-0a1b2c3d4e5f60718', [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 22, to: 22, prefixList: 'pl-0a1b2c3d4e5f67890' }]);
   attached([publicEni('sg-0a1b2c3d4e5f60718')]);
   ec2.on(GetManagedPrefixListEntriesCommand).rejects(ec2Error('UnauthorizedOperation', 403, 'You are not authorized to perform this operation.'));
-  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   const { input, email, result } = onlyMessage();
   expect(input.Subject).toBe('[CRITICAL] Could not be fully checked: sg-0a1b2c3d4e5f60718 "web" (123456789012 eu-west-1)');
   expect(result.status).toBe('INCOMPLETE');
@@ -245,7 +253,7 @@ describe('a latent group made reachable, or a prefix list made the internet: the
     ec2.on(DescribeManagedPrefixListsCommand).resolves({ ...META, PrefixLists: [{ PrefixListId: 'pl-0b8c9d0e1f2a3b4c5', State: 'modify-in-progress', Version: 3 }] });
     await expect(processEvent(cloudTrailFixture('ec2-modify-managed-prefix-list.json'), deps({ sleep: async () => undefined }), evaluateSecurityGroupTarget, expandSecurityGroupTargets))
       .rejects.toMatchObject({ name: 'ChangeInProgressError' });
-    expect(ec2).toHaveReceivedCommandTimes(DescribeManagedPrefixListsCommand, 6);
+    expect(ec2).toHaveReceivedCommandTimes(DescribeManagedPrefixListsCommand, 10);
     expect(ec2).not.toHaveReceivedCommand(GetManagedPrefixListAssociationsCommand);
   });
 
@@ -269,6 +277,8 @@ describe('a latent group made reachable, or a prefix list made the internet: the
     const outcomes = await processEvent(cloudTrailFixture('ec2-associate-address-instance.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
     expect(outcomes).toEqual([]);
     expect(logger.find('resource gone')[0]?.data).toMatchObject({ reason: expect.stringContaining('i-0a1b2c3d4e5f60718') });
+    // read again first: just after a launch EC2 may not know the id yet
+    expect(ec2).toHaveReceivedCommandTimes(DescribeInstancesCommand, 10);
   });
 
   test('the instance cannot be read: the error propagates (Lambda retries, the dead-letter queue and its alarm keep it)', async () => {
@@ -321,7 +331,7 @@ test('a prefix list that cannot be read: INCOMPLETE, never COMPLIANT', async () 
   group('sg-0a1b2c3d4e5f60718', [{ id: 'sgr-0c3c3c3c3c3c3c3c3', protocol: 'tcp', from: 22, to: 22, prefixList: 'pl-0a1b2c3d4e5f67890' }]);
   attached([publicEni('sg-0a1b2c3d4e5f60718')]);
   ec2.on(GetManagedPrefixListEntriesCommand).rejects(ec2Error('InvalidPrefixListID.NotFound', 400, "The prefix list ID 'pl-0a1b2c3d4e5f67890' does not exist"));
-  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const [outcome] = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(outcome).toMatchObject({ kind: 'evaluated', result: { status: 'INCOMPLETE' } });
   expect((outcome as { result: { unknown: string[] } }).result.unknown.join(' ')).toContain('pl-0a1b2c3d4e5f67890');
 });
@@ -330,7 +340,7 @@ test('the group deleted before evaluation (InvalidGroup.NotFound): logged as gon
   ec2.on(DescribeSecurityGroupsCommand).rejects(ec2Error('InvalidGroup.NotFound', 400, "The security group 'sg-0a1b2c3d4e5f60718' does not exist"));
   ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [] });
   attached([]);
-  const outcomes = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget);
+  const outcomes = await processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(outcomes).toEqual([{ kind: 'gone', reason: expect.stringMatching(/sg-0a1b2c3d4e5f60718 no longer exists/) }]);
   expect(sns).not.toHaveReceivedCommand(PublishCommand);
   expect(logger.find('resource gone')).toHaveLength(1);
@@ -341,7 +351,7 @@ test('RunInstances with two network interfaces evaluates each group once', async
   group('sg-0b2c3d4e5f6a7b8c9', [HTTPS_OPEN], 'lb');
   group('sg-0c4d5e6f7a8b9c0d1', [HTTPS_OPEN], 'app');
   attached([]);
-  const outcomes = await processEvent(event, deps(), evaluateSecurityGroupTarget);
+  const outcomes = await processEvent(event, deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets);
   expect(outcomes.map((o) => o.kind === 'evaluated' && o.result.resource.id)).toEqual(['sg-0b2c3d4e5f6a7b8c9', 'sg-0c4d5e6f7a8b9c0d1']);
 });
 
@@ -349,19 +359,19 @@ test('throttling that outlasts the SDK retries propagates for Lambda to retry', 
   ec2.on(DescribeSecurityGroupsCommand).rejects(ec2Error('RequestLimitExceeded', 503, 'Request limit exceeded.'));
   ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [] });
   attached([]);
-  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets)).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
 });
 
 test('SNS failing propagates after the evaluation is logged', async () => {
   group('sg-0a1b2c3d4e5f60718', [SSH_OPEN()]);
   attached([publicEni('sg-0a1b2c3d4e5f60718')]);
   sns.on(PublishCommand).rejects(snsError('ThrottledException', 400, 'Rate exceeded'));
-  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget)).rejects.toMatchObject({ name: 'ThrottledException' });
+  await expect(processEvent(cloudTrailFixture('ec2-authorize-ingress-sdk.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets)).rejects.toMatchObject({ name: 'ThrottledException' });
   expect(logger.find('notification failed')).toHaveLength(1);
 });
 
 test('an event that names no group is skipped with a reason and reads nothing', async () => {
-  expect(await processEvent(cloudTrailFixture('ec2-modify-network-interface-source-dest.json'), deps(), evaluateSecurityGroupTarget)).toEqual([]);
+  expect(await processEvent(cloudTrailFixture('ec2-modify-network-interface-source-dest.json'), deps(), evaluateSecurityGroupTarget, expandSecurityGroupTargets)).toEqual([]);
   expect(ec2.calls()).toHaveLength(0);
   expect(logger.find('event skipped')[0]?.data.reason).toMatch(/changes no security groups/);
 });

@@ -20,6 +20,12 @@ const of = (...targets: Record<string, string>[]) => ({
   skipped: null,
 });
 
+/** RunInstances also names the new instance: its groups are judged again once it runs (its public IP comes then). */
+const withInstance = (r: ReturnType<typeof sg>, instanceId: string) => ({
+  targets: [...r.targets, { type: 'ec2-instance', instanceId, account: '123456789012', region: 'eu-west-1' }] as Record<string, string>[],
+  skipped: null,
+});
+
 function envelope(event: unknown): CloudTrailEnvelope {
   const read = readEnvelope(event);
   if (!read.ok) throw new Error(read.reason);
@@ -36,10 +42,10 @@ const named: Array<[string, { targets: Record<string, string>[]; skipped: null }
   ['ec2-modify-security-group-rules.json', sg('sg-0e6f7a8b9c0d1e2f3')],
   ['ec2-create-security-group.json', sg('sg-0f7a8b9c0d1e2f3a4')],
   ['ec2-modify-network-interface-groups.json', sg('sg-0a1b2c3d4e5f60718', 'sg-0b2c3d4e5f6a7b8c9')],
-  ['ec2-run-instances-group-ids.json', sg('sg-0a1b2c3d4e5f60718')],
-  ['ec2-run-instances-network-interfaces.json', sg('sg-0b2c3d4e5f6a7b8c9', 'sg-0c4d5e6f7a8b9c0d1')],
-  ['ec2-run-instances-group-names.json', sg('sg-0c4d5e6f7a8b9c0d1')],
-  ['ec2-run-instances-default-group.json', sg('sg-0123abcd4567ef890')],
+  ['ec2-run-instances-group-ids.json', withInstance(sg('sg-0a1b2c3d4e5f60718'), 'i-0a1b2c3d4e5f60718')],
+  ['ec2-run-instances-network-interfaces.json', withInstance(sg('sg-0b2c3d4e5f6a7b8c9', 'sg-0c4d5e6f7a8b9c0d1'), 'i-0b2c3d4e5f6a7b8c9')],
+  ['ec2-run-instances-group-names.json', withInstance(sg('sg-0c4d5e6f7a8b9c0d1'), 'i-0c4d5e6f7a8b9c0d1')],
+  ['ec2-run-instances-default-group.json', withInstance(sg('sg-0123abcd4567ef890'), 'i-0d5e6f7a8b9c0d1e2')],
   ['ec2-create-network-interface.json', sg('sg-0e6f7a8b9c0d1e2f3')],
   ['ec2-modify-instance-attribute-groupset.json', sg('sg-0a1b2c3d4e5f60718', 'sg-0f6a7b8c9d0e1f2a3')],
   ['ec2-associate-address-instance.json', of({ type: 'ec2-instance', instanceId: 'i-0a1b2c3d4e5f60718' })],
