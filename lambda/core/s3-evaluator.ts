@@ -213,6 +213,7 @@ function checkLogging(ctx: Context): void {
 
 /** What each unread field of a bucket could hide, given what was read. */
 function unreadBucketFields(ctx: Context, settings: Pick<GuardSettings, 'incompleteSeverity'>): UnreadField[] {
+  if (ctx.unknown.length === 0) return [];
   const { snapshot } = ctx;
   const name = snapshot.name;
   const restrict = effectiveFlag(snapshot.publicAccessBlock, snapshot.accountPublicAccessBlock, 'RestrictPublicBuckets');
