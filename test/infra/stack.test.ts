@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseConfig, type ExposureGuardConfigInput } from '../../lib/config';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
+import { MATRIX } from '../fault-matrix/table';
 
 const FEATURE_FLAGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
@@ -382,6 +383,17 @@ describe('remediation permissions', () => {
       Namespace: 'ExposureGuard', MetricName: metric, Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
       Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
     });
+  });
+});
+
+describe('every AWS call the functions make is granted (the fault matrix names each call and its IAM action)', () => {
+  const { template } = synth({ remediation: { s3BucketPublicAccess: 'enforce', s3AccountPublicAccess: 'enforce', securityGroupIngress: 'enforce' } });
+  const actionsOf = (role: string) => new Set(policyStatementsOf(template, role)
+    .filter((st) => st.Effect === 'Allow').flatMap((st) => ([] as string[]).concat(st.Action as string | string[])));
+  const roles = { S3: 'GuardS3EvaluatorRole', 'S3 Control': 'GuardS3EvaluatorRole', EC2: 'GuardSecurityGroupEvaluatorRole' } as const;
+  test.each(MATRIX.filter((r) => r.iam).map((r) => [r.call, r.service, r.iam!] as const))('%s (%s) → %s', (_call, service, action) => {
+    const needed = service === 'SNS' ? ['GuardS3EvaluatorRole', 'GuardSecurityGroupEvaluatorRole'] : [roles[service as keyof typeof roles]];
+    for (const role of needed) expect({ role, granted: actionsOf(role).has(action) }).toEqual({ role, granted: true });
   });
 });
 
