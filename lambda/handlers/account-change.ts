@@ -1,8 +1,9 @@
 /**
  * An account-level Block Public Access change protects or exposes every bucket at once: deleting
  * it turns each latent public policy or ACL live without a single bucket event. So a change that
- * leaves any account flag off re-evaluates every bucket (the sweep's bounded pass), tells each
- * bucket that became exposed, and tells the account once, listing them.
+ * leaves IgnorePublicAcls or RestrictPublicBuckets off at the account level re-evaluates every
+ * bucket (the sweep's bounded pass), tells each bucket that is exposed, and tells the account once,
+ * listing them.
  */
 import { isAtLeast } from '../core/severity';
 import { buildResult } from '../core/result';
