@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../lambda/core/errors';
 import { evaluateBucket } from '../lambda/core/s3-evaluator';
 import { isAtLeast, isSeverity } from '../lambda/core/severity';
 import { resolveSettings, type GuardSettings } from '../lambda/core/settings';
@@ -40,12 +41,12 @@ function readInput(file: string, io: CliIo): { label: string; value: unknown } {
     text = file === '-' ? io.readStdin() : io.readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${label}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+    throw new InputError(`${label}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(error)}`);
   }
   try {
     return { label, value: JSON.parse(text) };
   } catch (error) {
-    throw new InputError(`${label}: invalid JSON (${(error as Error).message})`);
+    throw new InputError(`${label}: invalid JSON (${errorMessage(error)})`);
   }
 }
 
@@ -58,7 +59,7 @@ function loadSettings(configFile: string | undefined, io: CliIo): GuardSettings 
   try {
     return resolveSettings(runtimeSettings(parseConfig(value, 'config')));
   } catch (error) {
-    throw new InputError(`${label}: ${(error as Error).message}`);
+    throw new InputError(`${label}: ${errorMessage(error)}`);
   }
 }
 
@@ -73,29 +74,49 @@ function exitFor(result: EvaluationResult, failOn: Severity | undefined): number
   return result.findings.some((f) => isAtLeast(f.severity, failOn)) ? 1 : 0;
 }
 
+/** Argument parsing whose errors are bad input (exit 2, with the usage). */
+function parsing<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new InputError(errorMessage(error), true);
+  }
+}
+
+/** `--fail-on SEVERITY`, case-insensitive; anything else is bad input. */
+function failOnOf(value: string | undefined): Severity | undefined {
+  const failOn = value?.toUpperCase();
+  if (failOn !== undefined && !isSeverity(failOn)) throw new InputError(`--fail-on: "${value}" is not a severity (LOW, MEDIUM, HIGH, CRITICAL)`);
+  return failOn;
+}
+
+/** Exit 2 for bad input (one line, the usage when it helps); exit 3 for a fault of the CLI itself. */
+function report(error: unknown, io: CliIo): number {
+  if (error instanceof InputError) {
+    io.stderr(`exposure-guard: ${error.message}\n`);
+    if (error.showUsage) io.stderr(`${USAGE}\n`);
+    return 2;
+  }
+  io.stderr(`exposure-guard: internal error: ${errorMessage(error)}\n`);
+  return 3;
+}
+
 export function runCli(argv: string[], io: CliIo): number {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          config: { type: 'string' },
-          'fail-on': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (error) {
-      throw new InputError((error as Error).message, true);
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parsing(() => parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
     if (values.help) {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    const failOn = values['fail-on']?.toUpperCase();
-    if (failOn !== undefined && !isSeverity(failOn)) throw new InputError(`--fail-on: "${values['fail-on']}" is not a severity (LOW, MEDIUM, HIGH, CRITICAL)`);
+    const failOn = failOnOf(values['fail-on']);
     const [command, ...rest] = positionals;
 
     if (command === 'targets') {
@@ -117,39 +138,27 @@ export function runCli(argv: string[], io: CliIo): number {
     }
     throw new InputError(command ? `unknown command "${command}"` : 'no command given', true);
   } catch (error) {
-    if (error instanceof InputError) {
-      io.stderr(`exposure-guard: ${error.message}\n`);
-      if (error.showUsage) io.stderr(`${USAGE}\n`);
-      return 2;
-    }
-    io.stderr(`exposure-guard: internal error: ${(error as Error).message}\n`);
-    return 3;
+    return report(error, io);
   }
 }
 
-/** `scan` talks to AWS, so it is the one asynchronous command. */
+/**
+ * `scan` talks to AWS, so it is the one asynchronous command. It never rejects: an unexpected
+ * error is exit 3 with its message, never an unhandled rejection (exit 1, which a CI gate would
+ * read as "findings").
+ */
 export async function runScanCommand(argv: string[], io: CliIo, clients?: ClientFactory): Promise<number> {
   try {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv, allowPositionals: false,
-        options: { json: { type: 'boolean' }, region: { type: 'string' }, config: { type: 'string' }, 'fail-on': { type: 'string' } },
-      }));
-    } catch (error) {
-      throw new InputError((error as Error).message, true);
-    }
-    const failOn = values['fail-on']?.toUpperCase();
-    if (failOn !== undefined && !isSeverity(failOn)) throw new InputError(`--fail-on: "${values['fail-on']}" is not a severity (LOW, MEDIUM, HIGH, CRITICAL)`);
+    const { values } = parsing(() => parseArgs({
+      args: argv, allowPositionals: false,
+      options: { json: { type: 'boolean' }, region: { type: 'string' }, config: { type: 'string' }, 'fail-on': { type: 'string' } },
+    }));
     return await runScan({
-      json: values.json === true, region: values.region, failOn, settings: loadSettings(values.config, io), clients,
+      json: values.json === true, region: values.region, failOn: failOnOf(values['fail-on']), settings: loadSettings(values.config, io), clients,
       out: io.stdout, err: io.stderr,
     });
   } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    io.stderr(`exposure-guard: ${error.message}\n`);
-    if (error.showUsage) io.stderr(`${USAGE}\n`);
-    return 2;
+    return report(error, io);
   }
 }
 

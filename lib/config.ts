@@ -59,7 +59,7 @@ export function parseConfig(raw: unknown, root = 'exposureGuard'): ExposureGuard
     try {
       value = JSON.parse(value);
     } catch (error) {
-      throw new ConfigError(`${root}: not valid JSON (${(error as Error).message})`);
+      throw new ConfigError(`${root}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
   }
   const parsed = CONFIG_SCHEMA.safeParse(value);

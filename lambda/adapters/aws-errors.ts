@@ -1,20 +1,7 @@
 /** Classifying AWS SDK v3 errors by their `name`, the field the SDK sets from the service's error code. */
+import { errorName } from '../core/errors';
 
-export function errorName(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const e = error as { name?: unknown; Code?: unknown; code?: unknown };
-    for (const v of [e.name, e.Code, e.code]) if (typeof v === 'string' && v !== '' && v !== 'Error') return v;
-  }
-  return 'UnknownError';
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function describeError(error: unknown): { name: string; message: string } {
-  return { name: errorName(error), message: errorMessage(error) };
-}
+export { describeError, errorMessage, errorName } from '../core/errors';
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AllAccessDisabled', 'Forbidden']);
 

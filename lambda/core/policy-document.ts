@@ -2,6 +2,7 @@
  * Normalises an IAM-style resource policy: every element that IAM allows as "a string or an
  * array" becomes an array, so the rules downstream never branch on shape.
  */
+import { errorMessage } from './errors';
 import { quoted } from './untrusted';
 
 export interface PolicyStatement {
@@ -57,7 +58,7 @@ export function parsePolicy(policy: unknown): ParsedPolicy {
     try {
       doc = JSON.parse(policy);
     } catch (error) {
-      return { ok: false, error: `policy is not valid JSON (${(error as Error).message})`, [PARSED]: true };
+      return { ok: false, error: `policy is not valid JSON (${errorMessage(error)})`, [PARSED]: true };
     }
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {

@@ -1,3 +1,4 @@
+import { errorMessage } from './errors';
 import { isSeverity } from './severity';
 import type { Severity } from './types';
 
@@ -103,6 +104,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): GuardSettings {
   try {
     return resolveSettings(JSON.parse(raw) as Record<string, unknown>);
   } catch (error) {
-    throw new SettingsError(`GUARD_SETTINGS: ${(error as Error).message}`);
+    throw new SettingsError(`GUARD_SETTINGS: ${errorMessage(error)}`);
   }
 }

@@ -87,3 +87,11 @@ test('bad flags: exit 2 with the usage', async () => {
   expect(r.code).toBe(2);
   expect(r.err).toContain('usage:');
 });
+
+test('an unexpected fault inside scan is exit 3 with one line, never an unhandled rejection (exit 1 would read as "findings")', async () => {
+  let err = '';
+  const broken = { client: () => { throw new TypeError('no client for you'); } };
+  const code = await runScanCommand(['--region', 'eu-west-1'], { stdout: () => undefined, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' }, broken);
+  expect(code).toBe(3);
+  expect(err.trim().split('\n')).toEqual(['exposure-guard: internal error: no client for you']);
+});
