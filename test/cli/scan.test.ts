@@ -90,8 +90,9 @@ test('bad flags: exit 2 with the usage', async () => {
 
 test('an unexpected fault inside scan is exit 3 with one line, never an unhandled rejection (exit 1 would read as "findings")', async () => {
   let err = '';
-  const broken = { client: () => { throw new TypeError('no client for you'); } };
-  const code = await runScanCommand(['--region', 'eu-west-1'], { stdout: () => undefined, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' }, broken);
+  // the fault: writing the results fails after the scan
+  const io: CliIo = { stdout: () => { throw new TypeError('stdout is closed'); }, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' };
+  const code = await runScanCommand(['--region', 'eu-west-1'], io, new LocalClientFactory('eu-west-1'));
   expect(code).toBe(3);
-  expect(err.trim().split('\n')).toEqual(['exposure-guard: internal error: no client for you']);
+  expect(err.trim().split('\n')).toEqual(['exposure-guard: internal error: stdout is closed']);
 });
