@@ -27,7 +27,7 @@ export const S3_READ_ACTIONS = [
   's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite',
 ];
 
-/** Options the config accepts (DESIGN.md) whose feature is not built yet: say so at synth instead of ignoring them. */
+/** Options the config accepts (README, "Configuration") whose feature is not built yet: say so at synth instead of ignoring them. */
 function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig): void {
   const unbuilt: [keyof ExposureGuardConfig, boolean][] = [
     ['sweepSchedule', config.sweepSchedule !== 'rate(1 day)'],

@@ -1,5 +1,5 @@
 /**
- * Evaluates a BucketSnapshot against the S3 checks of DESIGN.md. Severity is effective
+ * Evaluates a BucketSnapshot against the S3 checks (README, "What it checks"). Severity is effective
  * severity: an exposure that Block Public Access or Object Ownership neutralises today is kept
  * as a latent LOW finding with the reason, because the next settings change makes it live.
  */

@@ -1,5 +1,5 @@
 /**
- * Evaluates a SecurityGroupSnapshot against the security-group checks of DESIGN.md.
+ * Evaluates a SecurityGroupSnapshot against the security-group checks (README, "What it checks").
  *
  * Each exposure is reported once, at its most severe check: the rules that open every port
  * (SG_OPEN_ALL_TRAFFIC) are set aside before the remaining rules are judged port by port for

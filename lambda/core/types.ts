@@ -1,5 +1,5 @@
 /**
- * The contracts of DESIGN.md: snapshots (what evaluation reads), findings and the evaluation
+ * The contracts the README documents: snapshots (what evaluation reads), findings and the evaluation
  * result (what the CLI prints, the audit log records and the notification carries).
  *
  * Snapshot convention: a field that is absent means "not read / unknown"; `null` means
@@ -105,7 +105,7 @@ export interface Finding {
 export type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'INCOMPLETE';
 
 /**
- * DESIGN.md's four outcomes, plus two honest skips: SKIPPED_UNKNOWN (the state could not be read,
+ * The design's four outcomes, plus two honest skips: SKIPPED_UNKNOWN (the state could not be read,
  * so a change could not be verified) and SKIPPED_UNSAFE (acting would break allowed access).
  */
 export type RemediationOutcome = 'APPLIED' | 'DRY_RUN' | 'SKIPPED_EXEMPT' | 'SKIPPED_UNKNOWN' | 'SKIPPED_UNSAFE' | 'FAILED';

@@ -1,5 +1,5 @@
 /**
- * The CLI contract of DESIGN.md: result JSON, targets, exit codes 0/1/2, one-line errors.
+ * The CLI contract (README, "The CLI"): result JSON, targets, exit codes 0/1/2, one-line errors.
  * Most cases run in-process; one spawns the installed bin as a user would.
  */
 import { spawnSync } from 'node:child_process';

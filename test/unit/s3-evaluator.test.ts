@@ -1,6 +1,6 @@
 /**
  * The bucket evaluation: ACL rules, effective vs latent exposure, the configuration checks, and
- * unknown → INCOMPLETE. Snapshot shapes are those of DESIGN.md (absent = unknown, null = not configured).
+ * unknown → INCOMPLETE. Snapshot shapes are those the README documents (absent = unknown, null = not configured).
  */
 import { evaluateAccount, evaluateBucket } from '../../lambda/core/s3-evaluator';
 import { DEFAULT_SETTINGS } from '../../lambda/core/settings';

@@ -1,5 +1,5 @@
 /**
- * `evaluateSecurityGroup` against DESIGN.md and reference/aws-exposure-semantics.md §B: what counts
+ * `evaluateSecurityGroup` against the README and reference/aws-exposure-semantics.md §B: what counts
  * as the internet (broad public ranges, rules that together cover the address space), protocols by
  * name or number, port ranges, prefix lists, default groups, and effective severity from the
  * network interfaces that use the group.
