@@ -35,6 +35,55 @@ export const CONFIG_SCHEMA = z.strictObject({
 export type ExposureGuardConfig = z.infer<typeof CONFIG_SCHEMA>;
 export type ExposureGuardConfigInput = z.input<typeof CONFIG_SCHEMA>;
 
+type Severity = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+type RemediationMode = 'off' | 'dry-run' | 'enforce';
+
+/**
+ * The configuration as written in cdk.json (`context.exposureGuard`), `-c exposureGuard='…'`, the
+ * CLI's `--config FILE`, or the `ExposureGuard` construct's props. Every key is optional.
+ */
+export interface ExposureGuardOptions {
+  /** Email addresses subscribed to the findings topic and the ops topic. @default [] */
+  readonly notificationEmails?: string[];
+  /** Lowest severity that sends a message; every evaluation is logged whatever its severity. @default 'MEDIUM' */
+  readonly notifyMinSeverity?: Severity;
+  /** Severity of EVALUATION_INCOMPLETE when what an unread field could hide is not bounded by what was read. @default 'HIGH' */
+  readonly incompleteSeverity?: Severity;
+  /** TCP ports that may be open to the internet (EC2.18 authorizedTcpPorts). @default [80, 443] */
+  readonly allowedPublicPorts?: number[];
+  /** UDP ports that may be open to the internet (EC2.18 authorizedUdpPorts). @default [] */
+  readonly allowedPublicUdpPorts?: number[];
+  /** Ports whose internet exposure is CRITICAL. @default EC2.19's list: 20, 21, 22, 23, 25, 110, 135, 143, 445, 1433, 1434, 3000, 3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300 */
+  readonly highRiskPorts?: number[];
+  /** What the guard may change by itself. Every mode is `off` unless set. */
+  readonly remediation?: {
+    /** Apply all four bucket-level Block Public Access flags to a bucket that lacks any. @default 'off' */
+    readonly s3BucketPublicAccess?: RemediationMode;
+    /** The same for the account-level Block Public Access. @default 'off' */
+    readonly s3AccountPublicAccess?: RemediationMode;
+    /** Revoke world-open rules on high-risk ports and all traffic, one rule id at a time. @default 'off' */
+    readonly securityGroupIngress?: RemediationMode;
+  };
+  /** Bucket names or glob patterns never remediated (still evaluated and notified). @default [] */
+  readonly exemptBuckets?: string[];
+  /** Security group ids, names or glob patterns never remediated; prefer ids (anyone can name a group). @default [] */
+  readonly exemptSecurityGroups?: string[];
+  /** EventBridge schedule expression of the sweep (not built yet). @default 'rate(1 day)' */
+  readonly sweepSchedule?: string;
+  /** Re-send a still-open finding after this many hours (not built yet). @default 24 */
+  readonly renotifyAfterHours?: number;
+  /** Audit log retention, one of CloudWatch Logs' retention periods. @default 365 */
+  readonly logRetentionDays?: number;
+  /** Create a multi-region CloudTrail trail (not built yet). @default false */
+  readonly createTrail?: boolean;
+}
+
+// The documented options and the schema are one shape: a key added to one and not the other fails the type check.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Writable<T> = { -readonly [K in keyof T]: T[K] extends object ? T[K] extends unknown[] ? T[K] : Writable<T[K]> : T[K] };
+const OPTIONS_MATCH_SCHEMA: Same<Required<Writable<ExposureGuardOptions>>, Required<ExposureGuardConfigInput>> = true;
+void OPTIONS_MATCH_SCHEMA;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }

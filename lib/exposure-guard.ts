@@ -8,15 +8,19 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
-import { runtimeSettings, type ExposureGuardConfig } from './config';
+import { parseConfig, runtimeSettings, type ExposureGuardConfig, type ExposureGuardOptions } from './config';
 import { EC2_RULE_EVENT_NAMES, S3_RULE_EVENT_NAMES } from './event-names';
 import { GuardFunction } from './guard-function';
 import { grantPublishEncrypted } from './kms-grants';
 import { Operations } from './operations';
 
 export interface ExposureGuardProps {
-  /** Validated configuration (see `parseConfig`). */
-  readonly config: ExposureGuardConfig;
+  /**
+   * The configuration, validated here: an unknown key or a wrong type throws a ConfigError naming
+   * the key, at synth. The object itself, its JSON text, or an already parsed config.
+   * @default {} (every key at its default: notify-only, nothing remediated)
+   */
+  readonly config?: ExposureGuardOptions | ExposureGuardConfig | string;
 }
 
 const HANDLERS = path.join(__dirname, '..', 'lambda', 'handlers');
@@ -60,9 +64,9 @@ export class ExposureGuard extends Construct {
   public readonly securityGroupFunction: GuardFunction;
   public readonly securityGroupRule: events.Rule;
 
-  constructor(scope: Construct, id: string, props: ExposureGuardProps) {
+  constructor(scope: Construct, id: string, props: ExposureGuardProps = {}) {
     super(scope, id);
-    const { config } = props;
+    const config = parseConfig(props.config ?? {});
     const stack = Stack.of(this);
     warnAboutUnbuiltOptions(this, config);
 

@@ -2,13 +2,14 @@
  * The stack by assertion: event patterns, exact IAM statements, DLQs and retries, retention,
  * encryption, config validation, and cdk-nag AwsSolutions clean.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig, type ExposureGuardConfigInput } from '../../lib/config';
+import { parseConfig, type ExposureGuardConfigInput, type ExposureGuardOptions } from '../../lib/config';
+import { ExposureGuard } from '../../lib/exposure-guard';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
 import { MATRIX } from '../fault-matrix/table';
@@ -420,6 +421,16 @@ describe('configuration', () => {
       expect.stringContaining('exposureGuard.sweepSchedule'), expect.stringContaining('exposureGuard.createTrail'),
     ]);
     expect(Annotations.fromStack(synth().stack).findWarning('*', Match.stringLikeRegexp('not built yet'))).toEqual([]);
+  });
+
+  test('the ExposureGuard construct validates what it is given (embedded in another CDK app), naming the key', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const host = new Stack(app, 'Host');
+    expect(() => new ExposureGuard(host, 'Guard', { config: { notifyEmails: ['a@example.com'] } as ExposureGuardOptions })).toThrow(/^exposureGuard\.notifyEmails: unknown key/);
+    expect(() => new ExposureGuard(host, 'Guard2', { config: '{"remediation":{"securityGroupIngress":"always"}}' })).toThrow(/^exposureGuard\.remediation\.securityGroupIngress: /);
+    // a minimal deployment is a single `new`, every key at its default
+    const guard = new ExposureGuard(new Stack(app, 'Minimal'), 'Guard');
+    expect(guard.findingsTopic).toBeDefined();
   });
 
   test('the -c form (a JSON string) is accepted', () => {
