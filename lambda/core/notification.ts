@@ -9,6 +9,7 @@ import type { SgExposureState } from './sg-evaluator';
 import type { EvaluationResult, Finding, Severity } from './types';
 import { plainText, quoted } from './untrusted';
 import { isIncompleteFinding } from './unread';
+import { pagesOn } from './checks';
 
 /** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
 export const MAX_SUBJECT = 99;
@@ -30,8 +31,7 @@ export interface Notification {
  * resource only: otherwise one account setting would send one email per bucket.
  */
 export function openFindings(result: EvaluationResult, settings: Pick<GuardSettings, 'notifyMinSeverity'>): Finding[] {
-  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity)
-    && !(result.resource.type === 's3-bucket' && f.checkId === 'S3_ACCOUNT_BPA_OFF'));
+  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity) && pagesOn(f.checkId, result.resource.type));
 }
 
 function ascii(text: string): string {

@@ -4,6 +4,7 @@
  * anyone with tagging rights could set.
  */
 import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type PublicAccessBlockFlags, type RemediationReport } from './types';
+import { remediationConcerns } from './checks';
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from './settings';
 import type { SgEvidenceRule } from './sg-evaluator';
@@ -91,8 +92,8 @@ export function planBlockPublicAccess(args: {
   };
 }
 
-/** Checks whose world-open rules remediation may revoke: every port, or an admin/high-risk port. */
-const REVOCABLE_CHECKS = new Set(['SG_OPEN_ALL_TRAFFIC', 'SG_OPEN_HIGH_RISK_PORT']);
+/** Checks whose world-open rules remediation may revoke (the catalog: every port, or an admin/high-risk port). */
+const revocable = remediationConcerns('securityGroupIngress');
 
 export interface Revocation {
   rule: SgEvidenceRule & { securityGroupRuleId: string };
@@ -130,7 +131,7 @@ export function planSecurityGroupRevocations(result: EvaluationResult, settings:
   Plan<Revocation[]> & { kept?: { rule: SgEvidenceRule; reason: string }[] } {
   const mode = settings.remediation.securityGroupIngress;
   if (mode === 'off') return { kind: 'none' };
-  const findings = result.findings.filter((f) => REVOCABLE_CHECKS.has(f.checkId));
+  const findings = result.findings.filter(revocable);
   if (findings.length === 0) return { kind: 'none' };
   const action = `RevokeSecurityGroupIngress on world-open admin/all-traffic rules of ${names.groupId}`;
   const exempt = exemptionFor([names.groupId, names.groupName], settings.exemptSecurityGroups);

@@ -42,6 +42,8 @@ export const DEFAULT_SETTINGS: GuardSettings = {
   exemptSecurityGroups: [],
 };
 
+export type RemediationModes = GuardSettings['remediation'];
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }

@@ -5,28 +5,13 @@
  * Snapshot convention: a field that is absent means "not read / unknown"; `null` means
  * "read, and not configured". Unknown never turns into COMPLIANT.
  */
+import type { CheckId } from './checks';
 
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const S3_CHECK_IDS = [
-  'S3_POLICY_PUBLIC',
-  'S3_ACL_PUBLIC',
-  'S3_BUCKET_BPA_OFF',
-  'S3_ACCOUNT_BPA_OFF',
-  'S3_TLS_NOT_ENFORCED',
-  'S3_ACLS_ENABLED',
-  'S3_LOGGING_OFF',
-] as const;
-export const SG_CHECK_IDS = [
-  'SG_OPEN_ALL_TRAFFIC',
-  'SG_OPEN_HIGH_RISK_PORT',
-  'SG_OPEN_UNAUTHORIZED_PORT',
-  'SG_DEFAULT_HAS_RULES',
-] as const;
-export type S3CheckId = (typeof S3_CHECK_IDS)[number];
-export type SgCheckId = (typeof SG_CHECK_IDS)[number];
-export type CheckId = S3CheckId | SgCheckId | 'EVALUATION_INCOMPLETE' | 'GUARD_BLIND';
+/** Check ids, and everything about them but their logic: lambda/core/checks.ts. */
+export type { CheckId } from './checks';
 
 export interface PublicAccessBlockFlags {
   BlockPublicAcls?: boolean;

@@ -4,16 +4,16 @@ import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/b
 import { readAccount, readBucket } from '../adapters/bucket-reader';
 import { planBlockPublicAccess, withRemediation } from '../core/remediation';
 import { evaluateAccount, evaluateBucket } from '../core/s3-evaluator';
-import type { BucketSnapshot, EvaluationResult, Finding } from '../core/types';
+import { remediationConcerns } from '../core/checks';
+import type { BucketSnapshot, EvaluationResult } from '../core/types';
 import { journalRemediation, type Evaluator, type PipelineDeps } from './pipeline';
 import { carryOut, summary } from './remediate';
 
 /** Buckets live in one region each; followRegionRedirects re-sends a misdirected call there. */
 const S3_CONFIG = { followRegionRedirects: true };
 
-const BUCKET_EXPOSURE = new Set(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_BUCKET_BPA_OFF']);
-const concernsBucket = (f: Finding) => BUCKET_EXPOSURE.has(f.checkId);
-const concernsAccount = (f: Finding) => f.checkId === 'S3_ACCOUNT_BPA_OFF';
+const concernsBucket = remediationConcerns('s3BucketPublicAccess');
+const concernsAccount = remediationConcerns('s3AccountPublicAccess');
 
 export const evaluateS3Target: Evaluator = async (target, deps) => {
   const where = { account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion };

@@ -5,7 +5,8 @@ import { planSecurityGroupRevocations, withRemediation } from '../core/remediati
 import { evaluateSecurityGroup } from '../core/sg-evaluator';
 import type { SgEvidenceRule } from '../core/sg-evaluator';
 import { normaliseProtocol } from '../core/sg-rules';
-import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgIpPermission } from '../core/types';
+import { remediationConcerns } from '../core/checks';
+import type { EvaluationResult, SecurityGroupSnapshot, SgIpPermission } from '../core/types';
 import { securityGroupsOf } from '../adapters/target-resolver';
 import type { Target } from '../core/targets';
 import { AUDIT_SCHEMA_VERSION, journalRemediation, type Evaluator, type Expander, type PipelineDeps } from './pipeline';
@@ -25,7 +26,7 @@ function withoutSources(permissions: SgIpPermission[] | undefined, gone: SgEvide
   }));
 }
 
-const concernsExposure = (f: Finding) => f.checkId === 'SG_OPEN_ALL_TRAFFIC' || f.checkId === 'SG_OPEN_HIGH_RISK_PORT';
+const concernsExposure = remediationConcerns('securityGroupIngress');
 
 /** Instance, interface and prefix-list targets become the security groups they concern, each once. */
 export const expandSecurityGroupTargets: Expander = async (targets, deps, trigger) => {
