@@ -15,6 +15,7 @@ import { enforcesTls, evaluatePolicy, type PublicStatement } from './s3-policy';
 import { DEFAULT_SETTINGS, type GuardSettings } from './settings';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from './types';
 import { incompleteFinding, type UnreadField } from './unread';
+import { CHECKS, type CheckId } from './checks';
 
 interface Context {
   snapshot: BucketSnapshot;
@@ -29,6 +30,16 @@ function markUnknown(ctx: Context, field: string, reason?: string): void {
   if (!ctx.unknown.includes(field)) ctx.unknown.push(field);
   const r = reason ?? ctx.snapshot.unreadable?.[field];
   if (r) ctx.unknownReasons[field] = r;
+}
+
+/**
+ * Whether every field the check reads (the catalog's `reads`) was read; the ones that were not are
+ * marked unknown, so no check depends on another having run first.
+ */
+function hasReads(ctx: Context, checkId: CheckId): boolean {
+  const missing = CHECKS[checkId].reads.filter((field) => ctx.snapshot[field as keyof BucketSnapshot] === undefined);
+  for (const field of missing) markUnknown(ctx, field);
+  return missing.length === 0;
 }
 
 function describeStatement(s: PublicStatement): Record<string, unknown> {
@@ -47,8 +58,7 @@ function describeStatement(s: PublicStatement): Record<string, unknown> {
 
 function checkPolicy(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.policy === undefined) return markUnknown(ctx, 'policy');
-  if (snapshot.policy === null) return;
+  if (!hasReads(ctx, 'S3_POLICY_PUBLIC') || snapshot.policy === null) return;
   const verdict = evaluatePolicy(ctx.policy);
   if (!verdict.parsed) return markUnknown(ctx, 'policy', verdict.error);
   if (verdict.publicStatements.length === 0) return;
@@ -85,8 +95,7 @@ function checkPolicy(ctx: Context): void {
 
 function checkAcl(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.acl === undefined) return markUnknown(ctx, 'acl');
-  if (snapshot.acl === null) return;
+  if (!hasReads(ctx, 'S3_ACL_PUBLIC') || !snapshot.acl) return;
   const grants = publicGrants(snapshot.acl);
   if (grants.length === 0) return;
   const ignore = effectiveFlag(snapshot.publicAccessBlock, snapshot.accountPublicAccessBlock, 'IgnorePublicAcls');
@@ -120,8 +129,8 @@ function checkAcl(ctx: Context): void {
 
 function checkBucketBpa(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.publicAccessBlock === undefined) return markUnknown(ctx, 'publicAccessBlock');
-  const off = flagsOff(snapshot.publicAccessBlock);
+  if (!hasReads(ctx, 'S3_BUCKET_BPA_OFF')) return;
+  const off = flagsOff(snapshot.publicAccessBlock ?? null);
   if (off.length === 0) return;
   // The account level fills the gap when it has every flag the bucket lacks: still a gap in
   // depth (S3.8), but nothing is exposed by it today.
@@ -161,14 +170,16 @@ export function accountBpaFinding(
 
 function checkAccountBpa(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.accountPublicAccessBlock === undefined) return markUnknown(ctx, 'accountPublicAccessBlock');
-  const finding = accountBpaFinding(snapshot.accountPublicAccessBlock, snapshot.account);
+  if (!hasReads(ctx, 'S3_ACCOUNT_BPA_OFF')) return;
+  const finding = accountBpaFinding(snapshot.accountPublicAccessBlock ?? null, snapshot.account);
   if (finding) ctx.findings.push(finding);
 }
 
 function checkTls(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.policy === undefined || ctx.unknown.includes('policy')) return; // already marked unknown
+  if (!hasReads(ctx, 'S3_TLS_NOT_ENFORCED')) return;
+  // A policy that could not be parsed cannot say whether it enforces TLS: unknown, with the parse error.
+  if (ctx.policy && !ctx.policy.ok) return markUnknown(ctx, 'policy', ctx.policy.error);
   if (snapshot.policy !== null && enforcesTls(ctx.policy, snapshot.name)) return;
   ctx.findings.push({
     checkId: 'S3_TLS_NOT_ENFORCED',
@@ -183,8 +194,7 @@ function checkTls(ctx: Context): void {
 
 function checkOwnership(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.objectOwnership === undefined) return markUnknown(ctx, 'objectOwnership');
-  if (snapshot.objectOwnership === 'BucketOwnerEnforced') return;
+  if (!hasReads(ctx, 'S3_ACLS_ENABLED') || snapshot.objectOwnership === 'BucketOwnerEnforced') return;
   ctx.findings.push({
     checkId: 'S3_ACLS_ENABLED',
     severity: 'LOW',
@@ -198,8 +208,7 @@ function checkOwnership(ctx: Context): void {
 
 function checkLogging(ctx: Context): void {
   const { snapshot } = ctx;
-  if (snapshot.logging === undefined) return markUnknown(ctx, 'logging');
-  if (snapshot.logging) return;
+  if (!hasReads(ctx, 'S3_LOGGING_OFF') || snapshot.logging) return;
   ctx.findings.push({
     checkId: 'S3_LOGGING_OFF',
     severity: 'LOW',
