@@ -8,7 +8,7 @@ import { remediationConcerns } from './checks';
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from './settings';
 import type { SgEvidenceRule } from './sg-evaluator';
-import { removePrefixListEntriesCommand } from './sg-fix';
+import { ipPermissionOf, removePrefixListEntriesCommand } from './sg-fix';
 import { portSpan } from './sg-rules';
 
 export type ActiveMode = Exclude<RemediationMode, 'off'>;
@@ -103,12 +103,7 @@ export interface Revocation {
 
 /** `aws ec2 authorize-security-group-ingress` that restores one single-source rule. */
 export function restoreCommand(groupId: string, rule: SgEvidenceRule, region?: string): string {
-  const range = rule.description ? { Description: rule.description } : {};
-  const source = rule.sourceType === 'prefix-list'
-    ? { PrefixListIds: [{ PrefixListId: rule.source, ...range }] }
-    : rule.source.includes(':') ? { Ipv6Ranges: [{ CidrIpv6: rule.source, ...range }] } : { IpRanges: [{ CidrIp: rule.source, ...range }] };
-  const ports = rule.protocol === '-1' ? {} : { FromPort: rule.fromPort ?? -1, ToPort: rule.toPort ?? -1 };
-  const permission = { IpProtocol: rule.protocol, ...ports, ...source };
+  const permission = ipPermissionOf(rule, { withDescription: true });
   const r = region ? ` --region ${shellQuote(region)}` : '';
   return `aws ec2 authorize-security-group-ingress --group-id ${shellQuote(groupId)} --ip-permissions ${shellQuote(JSON.stringify([permission]))}${r}`;
 }

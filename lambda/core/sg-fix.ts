@@ -8,33 +8,40 @@ import { parseCidr } from './cidr';
 import { revokeEgressCommand, revokeIngressCommand, shellQuote } from './fix-commands';
 import type { Direction, FlatRule } from './sg-rules';
 
-function sourceOf(rule: FlatRule): Record<string, unknown> {
+/** The one source of a rule, as an IpPermission names it (and its description, to restore it as it was). */
+type OneRule = Pick<FlatRule, 'protocol' | 'fromPort' | 'toPort' | 'source' | 'sourceType' | 'sourceUserId' | 'description'>;
+
+function sourceOf(rule: OneRule, withDescription: boolean): Record<string, unknown> {
+  const described = withDescription && rule.description ? { Description: rule.description } : {};
   switch (rule.sourceType) {
     case 'cidr':
       return parseCidr(rule.source)?.version === 6
-        ? { Ipv6Ranges: [{ CidrIpv6: rule.source }] }
-        : { IpRanges: [{ CidrIp: rule.source }] };
+        ? { Ipv6Ranges: [{ CidrIpv6: rule.source, ...described }] }
+        : { IpRanges: [{ CidrIp: rule.source, ...described }] };
     case 'prefix-list':
-      return { PrefixListIds: [{ PrefixListId: rule.source }] };
+      return { PrefixListIds: [{ PrefixListId: rule.source, ...described }] };
     case 'security-group':
-      return { UserIdGroupPairs: [{ GroupId: rule.source, ...(rule.sourceUserId ? { UserId: rule.sourceUserId } : {}) }] };
+      return { UserIdGroupPairs: [{ GroupId: rule.source, ...(rule.sourceUserId ? { UserId: rule.sourceUserId } : {}), ...described }] };
   }
 }
 
-/** The IpPermission that names this one rule; -1 takes no ports (AWS ignores them anyway). */
-export function ipPermissionOf(rule: FlatRule): Record<string, unknown> {
+/**
+ * The IpPermission that names this one rule; -1 takes no ports (AWS ignores them anyway). The one
+ * builder for revoking by value and for the undo command of a revoke.
+ */
+export function ipPermissionOf(rule: OneRule, options: { withDescription?: boolean } = {}): Record<string, unknown> {
   const protocol = rule.protocol ?? '-1';
   const ports = protocol === '-1' ? {} : {
     ...(rule.fromPort !== undefined ? { FromPort: rule.fromPort } : {}),
     ...(rule.toPort !== undefined ? { ToPort: rule.toPort } : {}),
   };
-  return { IpProtocol: protocol, ...ports, ...sourceOf(rule) };
+  return { IpProtocol: protocol, ...ports, ...sourceOf(rule, options.withDescription === true) };
 }
 
 function byValueCommand(direction: Direction, groupId: string, rules: FlatRule[], region?: string): string {
   const verb = direction === 'ingress' ? 'revoke-security-group-ingress' : 'revoke-security-group-egress';
   const r = region ? ` --region ${shellQuote(region)}` : '';
-  return `aws ec2 ${verb} --group-id ${shellQuote(groupId)} --ip-permissions ${shellQuote(JSON.stringify(rules.map(ipPermissionOf)))}${r}`;
+  return `aws ec2 ${verb} --group-id ${shellQuote(groupId)} --ip-permissions ${shellQuote(JSON.stringify(rules.map((rule) => ipPermissionOf(rule))))}${r}`;
 }
 
 /** One command per direction and form: by id for rules whose sgr- id is known, by value for the rest. */
