@@ -45,15 +45,18 @@ function flags(config: PublicAccessBlockFlags | undefined): PublicAccessBlockFla
   };
 }
 
+/** The account-level read as the reader gives it: never a rejection, a failure is the field. */
+export type AccountBpaRead = Field<PublicAccessBlockFlags | null> | TransientField;
+
 export interface BucketClients {
   s3: S3Client;
   s3control: S3ControlClient;
   /** The account-level read, shared when many buckets of one account are read (the sweep). */
-  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null> | TransientField>;
+  accountPublicAccessBlock?: Promise<AccountBpaRead>;
 }
 
 /** Never rejects: a failure is a field (transient or not), so a shared read cannot go unawaited and kill the process. */
-export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<Field<PublicAccessBlockFlags | null> | TransientField> {
+export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<AccountBpaRead> {
   if (!account) return { ok: false, reason: 'account id unknown' };
   return read(
     async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,

@@ -33,12 +33,13 @@ export const expandSecurityGroupTargets: Expander = async (targets, deps, trigge
   const groups = new Map<string, Target>();
   const whereOf = (target: Target) => ({ account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion });
   // Every resolution settles: a group named outright is evaluated even when the instance beside it could not be resolved.
-  const settled = await Promise.allSettled(targets.map((target) => securityGroupsOf(deps.clients.client(EC2Client, whereOf(target)), target, {
-    ...(whereOf(target).account ? { account: whereOf(target).account } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  const wheres = targets.map(whereOf);
+  const settled = await Promise.allSettled(targets.map((target, i) => securityGroupsOf(deps.clients.client(EC2Client, wheres[i]!), target, {
+    ...(wheres[i]!.account ? { account: wheres[i]!.account } : {}), ...(deps.sleep ? { sleep: deps.sleep } : {}),
   })));
   let failed: unknown;
   for (const [i, target] of targets.entries()) {
-    const where = whereOf(target);
+    const where = wheres[i]!;
     const outcome = settled[i]!;
     if (outcome.status === 'rejected') {
       failed ??= outcome.reason;

@@ -10,8 +10,8 @@ import { triggerOf } from '../core/cloudtrail';
 import { composeNotification } from '../core/notification';
 import type { GuardSettings } from '../core/settings';
 import { targetId, targets as targetsOf, type Target } from '../core/targets';
-import type { EvaluationResult, PublicAccessBlockFlags, RemediationReport, Trigger } from '../core/types';
-import type { Field } from '../adapters/bucket-reader';
+import type { EvaluationResult, RemediationReport, Trigger } from '../core/types';
+import type { AccountBpaRead } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
 export interface AuditLogger {
@@ -32,7 +32,7 @@ export interface PipelineDeps {
   /** The function's own IAM role: a call it made itself (a remediation) is re-evaluated quietly. */
   ownRoleName?: string;
   /** The account-level Block Public Access, read once when many buckets are evaluated together. */
-  accountPublicAccessBlock?: Promise<Field<PublicAccessBlockFlags | null>>;
+  accountPublicAccessBlock?: Promise<AccountBpaRead>;
   /** When set, only results it accepts are notified (all are logged): a fan-out tells what became live, not everything. */
   notifyWhen?: (result: EvaluationResult) => boolean;
   /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */

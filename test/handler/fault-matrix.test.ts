@@ -5,19 +5,18 @@
  */
 import {
   GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketTaggingCommand,
-  GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, PutPublicAccessBlockCommand, S3Client, S3ServiceException,
+  GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, PutPublicAccessBlockCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient,
-  S3ControlServiceException,
 } from '@aws-sdk/client-s3-control';
 import {
   DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand, EC2Client, EC2ServiceException,
+  DescribeSecurityGroupsCommand, EC2Client,
   GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
-import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +31,7 @@ import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../l
 import { processEvent, type PipelineDeps } from '../../lambda/handlers/pipeline';
 import { FAULTS, MATRIX, renderMatrix, type CallRow, type Fault } from '../fault-matrix/table';
 import { cloudTrailFixture } from '../fixtures/load';
+import { S3_ERRORS, ec2Error, s3ControlError, s3Error, snsError, stsError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
 
 const s3 = mockClient(S3Client);
@@ -45,9 +45,8 @@ const GROUP = 'sg-0a1b2c3d4e5f60718';
 /** The list the prefix-list event's fixture modifies, used by the group's second SSH rule. */
 const LIST = 'pl-0b8c9d0e1f2a3b4c5';
 
-type ServiceError = new (o: { name: string; $fault: 'client' | 'server'; $metadata: object; message: string }) => Error;
-const EXCEPTIONS: Record<CallRow['service'], ServiceError> = {
-  S3: S3ServiceException, 'S3 Control': S3ControlServiceException, EC2: EC2ServiceException, SNS: SNSServiceException, STS: STSServiceException,
+const EXCEPTIONS: Record<CallRow['service'], (name: string, status: number, message: string) => Error> = {
+  S3: s3Error, 'S3 Control': s3ControlError, EC2: ec2Error, SNS: snsError, STS: stsError,
 };
 /** The error names each service really answers with for each fault. */
 const NAMES: Record<CallRow['service'], Record<Exclude<Fault, 'not found' | 'timeout or reset'>, [string, number]>> = {
@@ -60,8 +59,7 @@ const NAMES: Record<CallRow['service'], Record<Exclude<Fault, 'not found' | 'tim
 
 /** The failures, as the SDK raises them; "timeout or reset" is both a request timeout and a reset socket. */
 function errorsFor(row: CallRow, fault: Fault): Error[] {
-  const Exception = EXCEPTIONS[row.service];
-  const make = (name: string, status: number) => new Exception({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'R', attempts: 5, totalRetryDelay: 4000 }, message: `${name} (injected)` });
+  const make = (name: string, status: number) => EXCEPTIONS[row.service](name, status, `${name} (injected)`);
   if (fault === 'timeout or reset') {
     return [
       Object.assign(new Error('Connection timed out after 5000 ms'), { name: 'TimeoutError' }),
@@ -95,7 +93,7 @@ function publicBucket(): void {
   s3.on(PutPublicAccessBlockCommand).resolves({ ...META });
   s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
   s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'acme-site/' } });
-  s3.on(GetBucketWebsiteCommand).rejects(new S3ServiceException({ name: 'NoSuchWebsiteConfiguration', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'no website' }));
+  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
   s3.on(GetBucketTaggingCommand).resolves({ ...META, TagSet: [] });
   s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
 }

@@ -1,11 +1,12 @@
 /**
  * AWS errors as the SDK v3 deserialises them: a ServiceException subclass whose `name` is the
- * service's error code, with $fault and $metadata. Names are the real ones S3, S3 Control, EC2 and SNS return.
+ * service's error code, with $fault and $metadata. Names are the real ones S3, S3 Control, EC2, SNS and STS return.
  */
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { S3ControlServiceException } from '@aws-sdk/client-s3-control';
 import { EC2ServiceException } from '@aws-sdk/client-ec2';
 import { SNSServiceException } from '@aws-sdk/client-sns';
+import { STSServiceException } from '@aws-sdk/client-sts';
 
 const meta = (status: number) => ({ httpStatusCode: status, requestId: 'EXAMPLE1234567890', attempts: 1, totalRetryDelay: 0 });
 
@@ -17,6 +18,9 @@ export function s3ControlError(name: string, status: number, message: string): S
 }
 export function ec2Error(name: string, status: number, message: string): EC2ServiceException {
   return new EC2ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });
+}
+export function stsError(name: string, status: number, message: string): STSServiceException {
+  return new STSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });
 }
 export function snsError(name: string, status: number, message: string): SNSServiceException {
   return new SNSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });
