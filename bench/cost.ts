@@ -7,9 +7,9 @@
  * Prices: us-east-1 list prices as recorded here (they change: check the pricing pages before
  * quoting). Lambda arm64 and INIT-phase billing (since Aug 2025) are assumed.
  */
-import { evaluateBucket } from '../lambda/core/s3-evaluator';
-import { resolveSettings } from '../lambda/core/settings';
-import { evaluateSecurityGroup } from '../lambda/core/sg-evaluator';
+import { evaluateBucket } from '../lambda/core/s3/evaluator';
+import { resolveSettings } from '../lambda/core/model/settings';
+import { evaluateSecurityGroup } from '../lambda/core/sg/evaluator';
 import { generateBucketSnapshots, generateSecurityGroupSnapshots } from './generate';
 
 export const PRICES = {

@@ -5,10 +5,10 @@
  */
 import { SnsNotifier } from '../lambda/adapters/sns-notifier';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { resolveSettings } from '../lambda/core/settings';
-import { evaluateS3Target } from '../lambda/handlers/evaluate-s3';
-import { evaluateSecurityGroupTarget } from '../lambda/handlers/evaluate-sg';
-import { processEvent, type AuditLogger, type Evaluator } from '../lambda/handlers/pipeline';
+import { resolveSettings } from '../lambda/core/model/settings';
+import { evaluateS3Target } from '../lambda/app/evaluate-s3';
+import { evaluateSecurityGroupTarget } from '../lambda/app/evaluate-sg';
+import { processEvent, type AuditLogger, type Evaluator } from '../lambda/app/pipeline';
 import { cloudTrailFixture } from '../test/fixtures/load';
 import { callDepths, roundTrips, SimulatedAws } from './sim-aws';
 import { ACCOUNT, simulatedAccount } from './sim-account';

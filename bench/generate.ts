@@ -10,7 +10,7 @@
 import type {
   AclGrant, BucketAcl, BucketSnapshot, ObjectOwnership, PublicAccessBlockFlags, SecurityGroupSnapshot, SgAttachment,
   SgIpPermission, SgRule,
-} from '../lambda/core/types';
+} from '../lambda/core/model/types';
 
 /* ---- randomness ---- */
 

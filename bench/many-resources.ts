@@ -6,9 +6,9 @@
  */
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsNotifier } from '../lambda/adapters/sns-notifier';
-import { resolveSettings } from '../lambda/core/settings';
-import { sweepBuckets, sweepSecurityGroups, type SweepStats } from '../lambda/handlers/sweep';
-import type { PipelineDeps } from '../lambda/handlers/pipeline';
+import { resolveSettings } from '../lambda/core/model/settings';
+import { sweepBuckets, sweepSecurityGroups, type SweepStats } from '../lambda/app/sweep';
+import type { PipelineDeps } from '../lambda/app/pipeline';
 import { silentLogger } from './critical-path';
 import { SimulatedAws } from './sim-aws';
 import { ACCOUNT, simulatedAccount } from './sim-account';

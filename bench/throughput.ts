@@ -6,10 +6,10 @@
  * is a budget that scales with input size rather than a fixed per-item number that depends on
  * the machine. Run directly: `npx tsx bench/throughput.ts [--buckets N] [--groups N] [--seed S] [--min-ms MS]`.
  */
-import { evaluateBucket } from '../lambda/core/s3-evaluator';
-import { resolveSettings, type GuardSettings } from '../lambda/core/settings';
-import { evaluateSecurityGroup } from '../lambda/core/sg-evaluator';
-import type { BucketSnapshot, SecurityGroupSnapshot } from '../lambda/core/types';
+import { evaluateBucket } from '../lambda/core/s3/evaluator';
+import { resolveSettings, type GuardSettings } from '../lambda/core/model/settings';
+import { evaluateSecurityGroup } from '../lambda/core/sg/evaluator';
+import type { BucketSnapshot, SecurityGroupSnapshot } from '../lambda/core/model/types';
 import { generateBucketSnapshots, generateSecurityGroupSnapshots } from './generate';
 
 export const EVAL_TO_PARSE_TARGET = 3;

@@ -6,11 +6,11 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describeError } from '../lambda/adapters/aws-errors';
 import { LocalClientFactory, type ClientFactory } from '../lambda/adapters/clients';
-import { isAtLeast, severityRank } from '../lambda/core/severity';
-import type { GuardSettings } from '../lambda/core/settings';
-import type { EvaluationResult, Severity } from '../lambda/core/types';
-import type { AuditLogger, PipelineDeps, TargetOutcome } from '../lambda/handlers/pipeline';
-import { sweepBuckets, sweepSecurityGroups } from '../lambda/handlers/sweep';
+import { isAtLeast, severityRank } from '../lambda/core/model/severity';
+import type { GuardSettings } from '../lambda/core/model/settings';
+import type { EvaluationResult, Severity } from '../lambda/core/model/types';
+import type { AuditLogger, PipelineDeps, TargetOutcome } from '../lambda/app/pipeline';
+import { sweepBuckets, sweepSecurityGroups } from '../lambda/app/sweep';
 
 export interface ScanOptions {
   json: boolean;

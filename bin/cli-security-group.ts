@@ -1,7 +1,7 @@
-import { isObject } from '../lambda/core/cloudtrail';
-import type { GuardSettings } from '../lambda/core/settings';
-import { evaluateSecurityGroup } from '../lambda/core/sg-evaluator';
-import type { EvaluationResult, SecurityGroupSnapshot } from '../lambda/core/types';
+import { isObject } from '../lambda/core/model/json';
+import type { GuardSettings } from '../lambda/core/model/settings';
+import { evaluateSecurityGroup } from '../lambda/core/sg/evaluator';
+import type { EvaluationResult, SecurityGroupSnapshot } from '../lambda/core/model/types';
 import { InputError } from './cli-errors';
 
 const LIST_FIELDS = ['IpPermissions', 'IpPermissionsEgress', 'Tags', 'rules', 'networkInterfaces'] as const;

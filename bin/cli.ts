@@ -4,13 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../lambda/core/errors';
-import { evaluateBucket } from '../lambda/core/s3-evaluator';
-import { isAtLeast, isSeverity } from '../lambda/core/severity';
-import { resolveSettings, type GuardSettings } from '../lambda/core/settings';
-import { bucketSnapshotProblem } from '../lambda/core/snapshot-validation';
-import { targets } from '../lambda/core/targets';
-import type { BucketSnapshot, EvaluationResult, Severity } from '../lambda/core/types';
+import { errorMessage } from '../lambda/core/model/errors';
+import { evaluateBucket } from '../lambda/core/s3/evaluator';
+import { isAtLeast, isSeverity } from '../lambda/core/model/severity';
+import { resolveSettings, type GuardSettings } from '../lambda/core/model/settings';
+import { bucketSnapshotProblem } from '../lambda/core/s3/snapshot-validation';
+import { targets } from '../lambda/core/events/targets';
+import type { BucketSnapshot, EvaluationResult, Severity } from '../lambda/core/model/types';
 import type { ClientFactory } from '../lambda/adapters/clients';
 import { InputError } from './cli-errors';
 import { runScan } from './cli-scan';

@@ -7,12 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { triggerOf } from '../lambda/core/cloudtrail';
-import { composeNotification } from '../lambda/core/notification';
-import { evaluateBucket } from '../lambda/core/s3-evaluator';
-import { resolveSettings } from '../lambda/core/settings';
-import { evaluateSecurityGroup } from '../lambda/core/sg-evaluator';
-import type { EvaluationResult } from '../lambda/core/types';
+import { triggerOf } from '../lambda/core/events/cloudtrail';
+import { composeNotification } from '../lambda/core/notification/compose';
+import { evaluateBucket } from '../lambda/core/s3/evaluator';
+import { resolveSettings } from '../lambda/core/model/settings';
+import { evaluateSecurityGroup } from '../lambda/core/sg/evaluator';
+import type { EvaluationResult } from '../lambda/core/model/types';
 
 const fixture = (...parts: string[]) => JSON.parse(readFileSync(join(__dirname, '..', 'test', 'fixtures', ...parts), 'utf8'));
 

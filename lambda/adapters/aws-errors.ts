@@ -1,7 +1,7 @@
 /** Classifying AWS SDK v3 errors by their `name`, the field the SDK sets from the service's error code. */
-import { errorName } from '../core/errors';
+import { errorName } from '../core/model/errors';
 
-export { describeError, errorMessage, errorName } from '../core/errors';
+export { describeError, errorMessage, errorName } from '../core/model/errors';
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AllAccessDisabled', 'Forbidden']);
 

@@ -3,7 +3,7 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, type S3ControlClient,
 } from '@aws-sdk/client-s3-control';
-import { BPA_FLAGS, type PublicAccessBlockFlags } from '../core/types';
+import { BPA_FLAGS, type PublicAccessBlockFlags } from '../core/model/types';
 import { errorName } from './aws-errors';
 
 const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };

@@ -3,7 +3,7 @@ import {
   GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
-import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '../core/types';
+import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '../core/model/types';
 import { errorMessage, errorName, isAccessDenied, ResourceGoneError } from './aws-errors';
 
 export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind: 'gone'; reason: string };

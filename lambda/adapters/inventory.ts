@@ -3,7 +3,7 @@ import {
   paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroupRules, paginateDescribeSecurityGroups,
   paginateGetManagedPrefixListEntries, type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { SecurityGroupSnapshot, SgRule } from '../core/types';
+import type { SecurityGroupSnapshot, SgRule } from '../core/model/types';
 import { attachment } from './security-group-reader';
 import { errorMessage, errorName, isAccessDenied } from './aws-errors';
 

@@ -2,7 +2,7 @@ import {
   DescribeSecurityGroupsCommand, paginateDescribeNetworkInterfaces, paginateDescribeSecurityGroupRules,
   paginateGetManagedPrefixListEntries, type EC2Client, type NetworkInterface,
 } from '@aws-sdk/client-ec2';
-import type { SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../core/types';
+import type { SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../core/model/types';
 import { errorMessage, errorName, isAccessDenied } from './aws-errors';
 
 export type SecurityGroupRead = { kind: 'snapshot'; snapshot: SecurityGroupSnapshot } | { kind: 'gone'; reason: string };

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Notification } from '../core/notification';
+import type { Notification } from '../core/notification/compose';
 
 export interface Notifier {
   publish(notification: Notification): Promise<string | undefined>;

@@ -2,7 +2,7 @@ import {
   DescribeInstancesCommand, DescribeManagedPrefixListsCommand, paginateDescribeNetworkInterfaces, paginateGetManagedPrefixListAssociations,
   type EC2Client, type Instance,
 } from '@aws-sdk/client-ec2';
-import type { Target } from '../core/targets';
+import type { Target } from '../core/events/target';
 import { errorMessage, errorName } from './aws-errors';
 
 export type Resolution =

@@ -3,7 +3,7 @@
  * types, what remediation concerns, where a finding pages, and the README's check table derive
  * from it (test/unit/checks.test.ts holds the README equal to it).
  */
-import type { RemediationModes } from './settings';
+import type { RemediationModes } from './model/settings';
 
 export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'any';
 

@@ -8,8 +8,8 @@ import type { Context } from 'aws-lambda';
 import { LocalClientFactory } from '../adapters/clients';
 import { EmfMetricsSink } from '../adapters/metrics';
 import { SnsNotifier } from '../adapters/sns-notifier';
-import { settingsFromEnv } from '../core/settings';
-import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type Expander, type TargetOutcome } from './pipeline';
+import { settingsFromEnv } from '../core/model/settings';
+import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type Expander, type TargetOutcome } from '../app/pipeline';
 
 export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
   const settings = settingsFromEnv(process.env);

@@ -1,7 +1,7 @@
 /** The shared pipeline: every target of an event finishes before a failure propagates. */
-import { buildResult } from '../../lambda/core/result';
-import { resolveSettings } from '../../lambda/core/settings';
-import { processEvent, type Evaluator, type PipelineDeps } from '../../lambda/handlers/pipeline';
+import { buildResult } from '../../lambda/core/model/result';
+import { resolveSettings } from '../../lambda/core/model/settings';
+import { processEvent, type Evaluator, type PipelineDeps } from '../../lambda/app/pipeline';
 import { cloudTrailFixture } from '../fixtures/load';
 import { ec2Error } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';

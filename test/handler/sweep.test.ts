@@ -15,9 +15,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
-import { resolveSettings } from '../../lambda/core/settings';
-import type { PipelineDeps, TargetOutcome } from '../../lambda/handlers/pipeline';
-import { sweepBuckets, sweepSecurityGroups } from '../../lambda/handlers/sweep';
+import { resolveSettings } from '../../lambda/core/model/settings';
+import type { PipelineDeps, TargetOutcome } from '../../lambda/app/pipeline';
+import { sweepBuckets, sweepSecurityGroups } from '../../lambda/app/sweep';
 import { ec2Error, S3_ERRORS, s3Error } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
 

@@ -1,4 +1,4 @@
-import type { AuditLogger } from '../../lambda/handlers/pipeline';
+import type { AuditLogger } from '../../lambda/app/pipeline';
 
 export interface LogEntry {
   level: 'info' | 'warn' | 'error';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateBucketSnapshots, generateSecurityGroupSnapshots } from '../../bench/generate';
 import { CHECK_IDS, CHECKS, pagesOn, remediationConcerns, renderCheckTable } from '../../lambda/core/checks';
-import { evaluateBucket } from '../../lambda/core/s3-evaluator';
-import { DEFAULT_SETTINGS } from '../../lambda/core/settings';
-import { evaluateSecurityGroup } from '../../lambda/core/sg-evaluator';
+import { evaluateBucket } from '../../lambda/core/s3/evaluator';
+import { DEFAULT_SETTINGS } from '../../lambda/core/model/settings';
+import { evaluateSecurityGroup } from '../../lambda/core/sg/evaluator';
 
 test('the README\'s check table is the rendered catalog', () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');

@@ -1,0 +1,60 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/block-public-access';
+import { readAccount, readBucket } from '../adapters/bucket-reader';
+import { planBlockPublicAccess, withRemediation } from '../core/remediation/plan';
+import { evaluateAccount, evaluateBucket } from '../core/s3/evaluator';
+import { remediationConcerns } from '../core/checks';
+import type { BucketSnapshot, EvaluationResult } from '../core/model/types';
+import { journalRemediation, type Evaluator, type PipelineDeps } from './pipeline';
+import { carryOut, summary } from './remediate';
+
+/** Buckets live in one region each; followRegionRedirects re-sends a misdirected call there. */
+const S3_CONFIG = { followRegionRedirects: true };
+
+const concernsBucket = remediationConcerns('s3BucketPublicAccess');
+const concernsAccount = remediationConcerns('s3AccountPublicAccess');
+
+export const evaluateS3Target: Evaluator = async (target, deps) => {
+  const where = { account: target.account ?? deps.defaultAccount, region: target.region ?? deps.defaultRegion };
+  const s3control = deps.clients.client(S3ControlClient, where);
+  if (target.type === 's3-account') {
+    const { remediation } = deps.settings;
+    const snapshot = await readAccount(s3control, target.account, where.region);
+    const result = evaluateAccount(snapshot);
+    const plan = planBlockPublicAccess({
+      mode: remediation.s3AccountPublicAccess, modeKey: 's3AccountPublicAccess',
+      current: snapshot.accountPublicAccessBlock, what: `account ${target.account}`, names: [target.account], exemptions: [],
+    });
+    if (plan.kind === 'none') return { result };
+    if (plan.kind === 'skip') return { result: withRemediation(result, plan.report, concernsAccount) };
+    const report = await carryOut(plan, () => blockAccountPublicAccess(s3control, target.account), (applied) => ({
+      verified: applied.verified,
+      after: summary(evaluateAccount({ ...snapshot, accountPublicAccessBlock: applied.after }).findings),
+    }), journalRemediation(deps, `account ${target.account}`));
+    return { result: withRemediation(result, report, concernsAccount) };
+  }
+
+  if (target.type !== 's3-bucket') throw new Error(`the S3 path cannot evaluate a ${target.type} target`);
+  const s3 = deps.clients.client(S3Client, where, S3_CONFIG);
+  const read = await readBucket({ s3, s3control, accountPublicAccessBlock: deps.accountPublicAccessBlock }, target.name, where);
+  if (read.kind === 'gone') return { gone: read.reason };
+  return { result: await evaluateAndRemediateBucket(read.snapshot, s3, deps) };
+};
+
+/** Evaluation and, per mode, Block Public Access for one bucket snapshot (events and the sweep alike). */
+export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S3Client, deps: PipelineDeps): Promise<EvaluationResult> {
+  const result = evaluateBucket(snapshot, deps.settings);
+  const plan = planBlockPublicAccess({
+    mode: deps.settings.remediation.s3BucketPublicAccess, modeKey: 's3BucketPublicAccess',
+    current: snapshot.publicAccessBlock, what: `bucket ${snapshot.name}`, names: [snapshot.name],
+    exemptions: deps.settings.exemptBuckets, exemptionsKey: 'exemptBuckets',
+  });
+  if (plan.kind === 'none') return result;
+  if (plan.kind === 'skip') return withRemediation(result, plan.report, concernsBucket);
+  const report = await carryOut(plan, () => blockBucketPublicAccess(s3, snapshot.name, snapshot.account), (applied) => ({
+    verified: applied.verified,
+    after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }, deps.settings).findings),
+  }), journalRemediation(deps, `bucket ${snapshot.name}`));
+  return withRemediation(result, report, concernsBucket);
+}

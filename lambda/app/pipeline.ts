@@ -1,0 +1,202 @@
+/**
+ * The one path every entry point shares: read the target's current state → evaluate →
+ * notify → write the audit record. Handlers differ only in how they read and evaluate.
+ */
+import { describeError } from '../adapters/aws-errors';
+import type { ClientFactory } from '../adapters/clients';
+import type { MetricsSink } from '../adapters/metrics';
+import type { Notifier } from '../adapters/sns-notifier';
+import { triggerOf } from '../core/events/cloudtrail';
+import { composeNotification } from '../core/notification/compose';
+import type { GuardSettings } from '../core/model/settings';
+import { targetId, type Target } from '../core/events/target';
+import { targets as targetsOf } from '../core/events/targets';
+import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
+import type { AccountBpaRead } from '../adapters/bucket-reader';
+
+/** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
+export interface AuditLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface PipelineDeps {
+  settings: GuardSettings;
+  clients: ClientFactory;
+  notifier: Notifier;
+  logger: AuditLogger;
+  metrics?: MetricsSink;
+  /** The function's own account and region, used when an event does not name them. */
+  defaultAccount?: string;
+  defaultRegion?: string;
+  /** The function's own IAM role: a call it made itself (a remediation) is re-evaluated quietly. */
+  ownRoleName?: string;
+  /** The account-level Block Public Access, read once when many buckets are evaluated together. */
+  accountPublicAccessBlock?: Promise<AccountBpaRead>;
+  /** When set, only results it accepts are notified (all are logged): a fan-out tells what became live, not everything. */
+  notifyWhen?: (result: EvaluationResult) => boolean;
+  /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */
+  deadline?: number;
+  /** How to wait between polls of a change still in progress; tests pass one that does not sleep. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * CloudTrail records a Lambda's calls as `arn:<partition>:sts::<account>:assumed-role/<role>/<function>`.
+ * The account is part of the match: a role of the same name in another account (a cross-account
+ * caller) must never be mistaken for the guard and silence its own alert.
+ */
+export function isOwnCall(trigger: Trigger | undefined, roleName: string | undefined, account: string | undefined): boolean {
+  if (!trigger?.actor || !roleName || !account) return false;
+  return new RegExp(`^arn:aws[a-z-]*:(sts::${account}:assumed-role/${escapeRegExp(roleName)}/[^/]+|iam::${account}:role/${escapeRegExp(roleName)})$`).test(trigger.actor);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function count(deps: PipelineDeps, result: EvaluationResult): void {
+  const m = deps.metrics;
+  if (!m) return;
+  m.count('Evaluations', { status: result.status });
+  // By severity only: each dimension combination is a billed custom metric.
+  for (const f of result.findings) m.count('Findings', { severity: f.severity });
+  // Anything unread, whatever the status: a NON_COMPLIANT result can hide more than it shows.
+  if (result.unknown.length > 0) m.count('Incomplete');
+  if (result.remediation) {
+    m.count('Remediations', { outcome: result.remediation.outcome });
+    if (result.remediation.outcome === 'FAILED' || result.remediation.verified === false) m.count('RemediationFailures');
+  }
+}
+
+/** The record written before the guard changes anything (see carryOut). */
+export function journalRemediation(deps: PipelineDeps, resource: string) {
+  return (intent: RemediationReport) => deps.logger.info('remediation started', {
+    schemaVersion: AUDIT_SCHEMA_VERSION, resource, action: intent.action, mode: intent.mode, detail: intent.detail,
+  });
+}
+
+/** Reads and evaluates one target: the result, or why there is nothing to evaluate. */
+/**
+ * Reads and evaluates one target. `othersNotified`: the evaluation itself already sent messages
+ * about other resources (the pass over every bucket after an account change), so a failed publish
+ * of this one must not make Lambda retry and send those again.
+ */
+export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) => Promise<{ result: EvaluationResult; othersNotified?: boolean } | { gone: string }>;
+
+/** Version of the audit record schema auditors query; bump on a breaking change. */
+export const AUDIT_SCHEMA_VERSION = 1;
+
+export type TargetOutcome =
+  | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string }
+  | { kind: 'gone'; reason: string };
+
+export async function processTarget(
+  target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
+): Promise<TargetOutcome> {
+  const outcome = await evaluate(target, deps, trigger);
+  if ('gone' in outcome) {
+    deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: outcome.gone, trigger });
+    return { kind: 'gone', reason: outcome.gone };
+  }
+  const result = outcome.result;
+  if (trigger) result.trigger = trigger;
+  count(deps, result);
+  // The guard's own remediation call comes back as an event: evaluate and log it, but the
+  // responder already has the email about this change. No second message, no loop; unless the
+  // echo itself changed something (a rule re-opened in between, revoked now): every action is told.
+  const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
+  const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
+  const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
+  const notification = quiet ? undefined : composeNotification(result, deps.settings);
+  let messageId: string | undefined;
+  if (notification) {
+    try {
+      messageId = await deps.notifier.publish(notification);
+    } catch (error) {
+      // The evaluation is logged so nothing is lost, then the error propagates for Lambda's retry.
+      // A change the guard already made will not be redone by the retry (it finds nothing to do), so
+      // its lost report raises the RemediationUnreported alarm, which CloudWatch delivers by itself.
+      deps.metrics?.count('NotificationFailures');
+      if (actedNow) deps.metrics?.count('RemediationUnreported');
+      deps.logger.error('notification failed', {
+        schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },
+        error: describeError(error),
+      });
+      // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
+      if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
+      throw error;
+    }
+  }
+  deps.logger.info('evaluation', {
+    schemaVersion: AUDIT_SCHEMA_VERSION,
+    ...result,
+    notification: notification
+      ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
+      : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
+  });
+  return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
+}
+
+/**
+ * Turns the event's targets into the resources to evaluate (an instance into its security
+ * groups, say). A target that resolves to nothing is logged as gone; `failed` is the first
+ * resolution that failed: what did resolve is evaluated first, then it is thrown.
+ */
+export type Expander = (targets: Target[], deps: PipelineDeps, trigger: Trigger | undefined) => Promise<{ targets: Target[]; failed?: unknown }>;
+
+/** An EventBridge CloudTrail event: its targets, each through the pipeline. Bad input is logged, not thrown. */
+export async function processEvent(event: unknown, deps: PipelineDeps, evaluate: Evaluator, expand?: Expander): Promise<TargetOutcome[]> {
+  const parsed = targetsOf(event);
+  const trigger = triggerOf(event);
+  if (parsed.skipped !== null) {
+    deps.logger.info('event skipped', { reason: parsed.skipped, trigger });
+    return [];
+  }
+  let targets = parsed.targets;
+  let unresolved: { error: unknown } | undefined;
+  if (expand) {
+    try {
+      const expanded = await expand(parsed.targets, deps, trigger);
+      targets = expanded.targets;
+      if (expanded.failed !== undefined) unresolved = { error: expanded.failed };
+    } catch (error) {
+      unresolved = { error };
+      targets = [];
+    }
+  }
+  deps.logger.info('event received', { trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}) });
+  // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
+  // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
+  const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));
+  deps.metrics?.flush();
+  // Lambda retries, then the dead-letter queue keeps the event; a record says which step failed, for each.
+  if (unresolved) {
+    deps.logger.error('event failed', {
+      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'resolving targets', targets: parsed.targets.map(targetId), error: describeError(unresolved.error),
+    });
+  }
+  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed.length > 0) {
+    deps.logger.error('event failed', {
+      schemaVersion: AUDIT_SCHEMA_VERSION, trigger, step: 'evaluating targets', failedTargets: failed.length, targets: targets.length,
+      errors: failed.map((f) => describeError(f.reason)),
+    });
+  }
+  if (unresolved) throw unresolved.error;
+  if (failed.length > 0) throw failed[0]?.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<TargetOutcome>).value);
+}
+
+/** `arn:aws:lambda:eu-west-1:123456789012:function:name` → account and region. */
+export function whereFromFunctionArn(arn: string | undefined): { account?: string; region?: string } {
+  const parts = (arn ?? '').split(':');
+  return { ...(parts[4] ? { account: parts[4] } : {}), ...(parts[3] ? { region: parts[3] } : {}) };
+}
+
+export function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}

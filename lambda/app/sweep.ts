@@ -1,0 +1,181 @@
+/**
+ * The sweep path: every bucket and security group of an account through the same
+ * evaluate → remediate → notify → log steps as an event, with bounded concurrency, streamed
+ * (nothing accumulates), and nothing lost: a resource whose reads keep failing after the SDK's
+ * retries is reported INCOMPLETE with the error, never dropped. The scheduled Lambda that drives
+ * it is a later step; the benchmark drives it today.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { describeError } from '../adapters/aws-errors';
+import { readAccountPublicAccessBlock, readBucket } from '../adapters/bucket-reader';
+import type { ClientConfig } from '../adapters/clients';
+import { listBuckets, securityGroupBatches } from '../adapters/inventory';
+import { buildResult } from '../core/model/result';
+import { incompleteFinding } from '../core/model/unread';
+import type { EvaluationResult, ResourceRef, Trigger } from '../core/model/types';
+import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
+import { evaluateAndRemediateGroup } from './evaluate-sg';
+import { processTarget, type PipelineDeps, type TargetOutcome } from './pipeline';
+
+/** Sweeps are long and bursty: adaptive retry adds client-side rate limiting when the service throttles. */
+export const SWEEP_CLIENT_CONFIG: ClientConfig = { retryMode: 'adaptive', maxAttempts: 8 };
+
+export interface SweepStats {
+  evaluated: number;
+  incomplete: number;
+  gone: number;
+  /** Evaluated and logged, but the notification could not be published after retries. */
+  failed: number;
+}
+
+export interface SweepOptions {
+  /** Resources in flight at once. */
+  concurrency: number;
+  /** Called with each outcome as it completes; nothing is kept. */
+  onOutcome?: (outcome: TargetOutcome) => void;
+  /** Called with a resource whose evaluation was logged but whose message could not be published. */
+  onFailed?: (resourceId: string, error: unknown) => void;
+}
+
+/**
+ * Runs `work` over a stream with at most `concurrency` items in flight; stops taking new items
+ * once `shouldContinue` says no. True when the stream was exhausted.
+ */
+async function pool<T>(items: AsyncIterable<T>, concurrency: number, work: (item: T) => Promise<void>, shouldContinue: () => boolean = () => true): Promise<boolean> {
+  const it = items[Symbol.asyncIterator]();
+  let exhausted = false;
+  const worker = async () => {
+    while (shouldContinue()) {
+      const next = await it.next();
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
+      await work(next.value);
+    }
+  };
+  // Every worker ends before a listing failure propagates: none is left running unawaited.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return exhausted;
+}
+
+/** A resource that could not be read at all is an INCOMPLETE result with its finding, never dropped. */
+function unreadable(resource: ResourceRef, error: unknown, settings: PipelineDeps['settings']): EvaluationResult {
+  const e = describeError(error);
+  const reason = `${e.name}: ${e.message}`;
+  const label = resource.type === 's3-bucket' ? `S3 bucket ${resource.id}` : resource.type === 'security-group' ? `Security group ${resource.id}` : `Account ${resource.id}`;
+  // The account resource holds one setting (S3.1, MEDIUM); a bucket or group could hide anything.
+  const couldHide = resource.type === 's3-account' ? 'MEDIUM' : settings.incompleteSeverity;
+  const finding = incompleteFinding(resource, label, [{ field: 'snapshot', reason, couldHide, decides: 'every check of the resource' }]);
+  return buildResult(resource, finding ? [finding] : [], ['snapshot'], { snapshot: reason });
+}
+
+/**
+ * A notification that failed after the SDK's retries is already in the audit log, and counted
+ * (NotificationFailures, alarmed); the sweep goes on, and the caller hears which resource it was.
+ */
+async function settle(stats: SweepStats, options: SweepOptions, resourceId: string, run: () => Promise<TargetOutcome>): Promise<void> {
+  try {
+    tally(stats, await run(), options);
+  } catch (error) {
+    stats.failed += 1;
+    options.onFailed?.(resourceId, error);
+  }
+}
+
+function tally(stats: SweepStats, outcome: TargetOutcome, options: SweepOptions): void {
+  if (outcome.kind === 'gone') stats.gone += 1;
+  // Anything unread counts, whatever the status: a NON_COMPLIANT result can hide more than it shows.
+  else if (outcome.result.unknown.length > 0) stats.incomplete += 1;
+  else stats.evaluated += 1;
+  options.onOutcome?.(outcome);
+}
+
+export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
+  const account = deps.defaultAccount;
+  const where = { account, region: deps.defaultRegion };
+  // The account level once: its finding is paged there, not on every bucket. Not a bucket, so
+  // not in the stats. It runs first, so the buckets then see the account setting after any fix.
+  if (account) {
+    const resource: ResourceRef = { type: 's3-account', id: account, account, region: where.region };
+    try {
+      options.onOutcome?.(await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, async (target, d) => {
+        try {
+          return await evaluateS3Target(target, d);
+        } catch (error) {
+          // A read that keeps failing is the account's INCOMPLETE finding, logged and notified like any other.
+          return { result: unreadable(resource, error, deps.settings) };
+        }
+      }));
+    } catch (error) {
+      // Only the publish can fail here; 'notification failed' is in the audit log. Say so, and sweep the buckets anyway.
+      deps.logger.error('sweep step failed', { step: 'account', account, error: describeError(error) });
+    }
+  }
+  // No deadline here: the sweep runs every bucket.
+  const { evaluated, incomplete, gone, failed } = await evaluateEveryBucket(deps, options);
+  return { evaluated, incomplete, gone, failed };
+}
+
+export interface BucketPassOptions extends SweepOptions {
+  /** Retry settings of the pass's clients. @default SWEEP_CLIENT_CONFIG */
+  clientConfig?: ClientConfig;
+  /** Checked before each bucket is taken: false stops the pass (a deadline). */
+  shouldContinue?: () => boolean;
+  /** The event that started the pass (an account-level change), carried into every bucket's result. */
+  trigger?: Trigger;
+}
+
+/**
+ * Every bucket of the account through read → evaluate → remediate → notify → log, streamed and
+ * bounded. `stopped` says the pass ended before the last bucket (the caller reports that).
+ */
+export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPassOptions): Promise<SweepStats & { stopped: boolean }> {
+  const account = deps.defaultAccount;
+  const where = { account, region: deps.defaultRegion };
+  const retry = options.clientConfig ?? SWEEP_CLIENT_CONFIG;
+  const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...retry });
+  const s3control = deps.clients.client(S3ControlClient, where, retry);
+  const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
+  // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
+  const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
+  const exhausted = await pool(listBuckets(s3), options.concurrency, async (bucket) => {
+    const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
+    await settle(stats, options, bucket.name, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, options.trigger, shared, async () => {
+      try {
+        // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
+        const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
+          { account, region: bucket.region }, { transient: 'unknown' });
+        if (read.kind === 'gone') return { gone: read.reason };
+        return { result: await evaluateAndRemediateBucket(read.snapshot, s3, shared) };
+      } catch (error) {
+        return { result: unreadable(resource, error, deps.settings) };
+      }
+    }));
+  }, options.shouldContinue);
+  return { ...stats, stopped: !exhausted };
+}
+
+export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
+  const where = { account: deps.defaultAccount, region: deps.defaultRegion };
+  const ec2 = deps.clients.client(EC2Client, where, SWEEP_CLIENT_CONFIG);
+  const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
+  async function* snapshots() {
+    for await (const batch of securityGroupBatches(ec2, where)) yield* batch;
+  }
+  await pool(snapshots(), options.concurrency, async (snapshot) => {
+    const resource: ResourceRef = { type: 'security-group', id: snapshot.GroupId, ...where };
+    await settle(stats, options, snapshot.GroupId, () => processTarget({ type: 'security-group', groupId: snapshot.GroupId, ...where }, undefined, deps, async () => {
+      try {
+        return { result: await evaluateAndRemediateGroup(snapshot, ec2, deps) };
+      } catch (error) {
+        return { result: unreadable(resource, error, deps.settings) };
+      }
+    }));
+  });
+  return stats;
+}

@@ -1,0 +1,192 @@
+/**
+ * The contracts the README documents: snapshots (what evaluation reads), findings and the evaluation
+ * result (what the CLI prints, the audit log records and the notification carries).
+ *
+ * Snapshot convention: a field that is absent means "not read / unknown"; `null` means
+ * "read, and not configured". Unknown never turns into COMPLIANT.
+ */
+import type { CheckId } from '../checks';
+
+export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Check ids, and everything about them but their logic: lambda/core/checks.ts. */
+export type { CheckId } from '../checks';
+
+export interface PublicAccessBlockFlags {
+  BlockPublicAcls?: boolean;
+  IgnorePublicAcls?: boolean;
+  BlockPublicPolicy?: boolean;
+  RestrictPublicBuckets?: boolean;
+}
+export const BPA_FLAGS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
+export type BpaFlag = (typeof BPA_FLAGS)[number];
+
+export interface AclGrantee {
+  Type?: string;
+  URI?: string;
+  ID?: string;
+  DisplayName?: string;
+  EmailAddress?: string;
+}
+export interface AclGrant {
+  Grantee?: AclGrantee;
+  Permission?: string;
+}
+/** The GetBucketAcl output shape. */
+export interface BucketAcl {
+  Owner?: { ID?: string; DisplayName?: string };
+  Grants?: AclGrant[];
+}
+
+export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+export interface BucketSnapshot {
+  name: string;
+  account?: string;
+  region?: string;
+  /** A parsed policy document, the policy JSON string, or null for "no bucket policy". */
+  policy?: unknown;
+  acl?: BucketAcl | null;
+  publicAccessBlock?: PublicAccessBlockFlags | null;
+  accountPublicAccessBlock?: PublicAccessBlockFlags | null;
+  objectOwnership?: ObjectOwnership | string | null;
+  logging?: boolean;
+  website?: boolean;
+  tags?: Record<string, string>;
+  /** Why a field is absent, when the reader knows (e.g. "policy: AccessDenied"). */
+  unreadable?: Record<string, string>;
+}
+
+export interface AccountSnapshot {
+  account: string;
+  region?: string;
+  accountPublicAccessBlock?: PublicAccessBlockFlags | null;
+  unreadable?: Record<string, string>;
+}
+
+export type ResourceType = 's3-bucket' | 'security-group' | 's3-account';
+
+export interface ResourceRef {
+  type: ResourceType;
+  id: string;
+  account?: string;
+  region?: string;
+}
+
+export interface Finding {
+  checkId: CheckId;
+  severity: Severity;
+  title: string;
+  evidence: Record<string, unknown>;
+  /** AWS Security Hub FSBP control ids this check mirrors. */
+  controls: string[];
+  /** A concrete fix: the CLI command that closes it. */
+  fix: string;
+  /** True when the exposure exists on paper but another setting neutralises it today. */
+  latent: boolean;
+}
+
+export type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'INCOMPLETE';
+
+/**
+ * The design's four outcomes, plus two honest skips: SKIPPED_UNKNOWN (the state could not be read,
+ * so a change could not be verified) and SKIPPED_UNSAFE (acting would break allowed access).
+ */
+export type RemediationOutcome = 'APPLIED' | 'DRY_RUN' | 'SKIPPED_EXEMPT' | 'SKIPPED_UNKNOWN' | 'SKIPPED_UNSAFE' | 'FAILED';
+
+export interface RemediationReport {
+  action: string;
+  outcome: RemediationOutcome;
+  mode: 'dry-run' | 'enforce';
+  detail: string;
+  verified?: boolean;
+  error?: { name: string; message: string };
+  [key: string]: unknown;
+}
+
+/** Who did what, from the CloudTrail record that led to this evaluation. */
+export interface Trigger {
+  eventName: string;
+  eventId?: string;
+  actor?: string;
+  sourceIp?: string;
+  time?: string;
+  userAgent?: string;
+}
+
+export interface EvaluationResult {
+  resource: ResourceRef;
+  status: Status;
+  findings: Finding[];
+  /** Snapshot fields that could not be read, so the checks that need them did not run. */
+  unknown: string[];
+  /** Why each unknown field is unknown, when known. */
+  unknownReasons?: Record<string, string>;
+  remediation?: RemediationReport;
+  trigger?: Trigger;
+}
+
+/* ---- Security groups: the DescribeSecurityGroups item shape, plus what the reader adds ---- */
+
+export interface SgIpRange { CidrIp?: string; Description?: string }
+export interface SgIpv6Range { CidrIpv6?: string; Description?: string }
+export interface SgPrefixListId { PrefixListId?: string; Description?: string }
+export interface SgUserIdGroupPair { GroupId?: string; GroupName?: string; UserId?: string; VpcId?: string; Description?: string }
+
+export interface SgIpPermission {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: SgIpRange[];
+  Ipv6Ranges?: SgIpv6Range[];
+  PrefixListIds?: SgPrefixListId[];
+  UserIdGroupPairs?: SgUserIdGroupPair[];
+}
+
+/** One item of DescribeSecurityGroupRules: a single source, with its sgr- id. */
+export interface SgRule {
+  SecurityGroupRuleId?: string;
+  GroupId?: string;
+  IsEgress?: boolean;
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
+  ReferencedGroupInfo?: { GroupId?: string; UserId?: string; VpcId?: string };
+  Description?: string;
+}
+
+/** A network interface that uses the group (DescribeNetworkInterfaces filtered by group-id). */
+export interface SgAttachment {
+  NetworkInterfaceId: string;
+  /** The public IPv4 address associated with the interface, if any. */
+  PublicIp?: string;
+  /** IPv6 addresses are globally routable, so any makes the interface reachable from the internet. */
+  Ipv6Addresses?: string[];
+  InstanceId?: string;
+  InterfaceType?: string;
+  Description?: string;
+}
+
+export interface SecurityGroupSnapshot {
+  GroupId: string;
+  GroupName?: string;
+  VpcId?: string;
+  OwnerId?: string;
+  Description?: string;
+  IpPermissions?: SgIpPermission[];
+  IpPermissionsEgress?: SgIpPermission[];
+  Tags?: { Key?: string; Value?: string }[];
+  account?: string;
+  region?: string;
+  /** DescribeSecurityGroupRules for the group (gives each rule its id); absent = not read. */
+  rules?: SgRule[];
+  /** Resolved managed prefix lists: id → CIDRs. A prefix list missing here is unresolved. */
+  prefixLists?: Record<string, string[]>;
+  /** Interfaces using the group; absent = not read, [] = attached to nothing. */
+  networkInterfaces?: SgAttachment[];
+  unreadable?: Record<string, string>;
+}

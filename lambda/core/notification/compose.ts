@@ -1,0 +1,299 @@
+/**
+ * The SNS message for one evaluation: a plain-text email a responder can act on at 3 a.m.,
+ * the result JSON for machines, a subject under SNS's limit, and attributes to filter on.
+ */
+import { s3AccountConsoleLink, s3ConsoleLink, securityGroupConsoleLink } from '../remediation/fix-commands';
+import { isAtLeast, maxSeverity } from '../model/severity';
+import type { GuardSettings } from '../model/settings';
+import type { SgExposureState } from '../sg/evaluator';
+import type { EvaluationResult, Finding, Severity } from '../model/types';
+import { plainText, quoted } from '../model/untrusted';
+import { isIncompleteFinding } from '../model/unread';
+import { pagesOn } from '../checks';
+
+/** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
+export const MAX_SUBJECT = 99;
+/** SNS caps a message at 256 KiB; the JSON is escaped once more inside the json structure, and the email rides along. */
+const MAX_JSON_BYTES = 100 * 1024;
+
+export interface Notification {
+  subject: string;
+  email: string;
+  /** The evaluation result JSON (the default/sqs/lambda/https variant). */
+  json: string;
+  severity: Severity;
+  attributes: Record<string, { DataType: 'String' | 'String.Array'; StringValue: string }>;
+}
+
+/**
+ * Findings that page someone: at or above notifyMinSeverity (latent ones carry their lowered
+ * severity). The account-level finding a bucket evaluation repeats is paged on the account
+ * resource only: otherwise one account setting would send one email per bucket.
+ */
+export function openFindings(result: EvaluationResult, settings: Pick<GuardSettings, 'notifyMinSeverity'>): Finding[] {
+  return result.findings.filter((f) => isAtLeast(f.severity, settings.notifyMinSeverity) && pagesOn(f.checkId, result.resource.type));
+}
+
+function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function groupNameOf(result: EvaluationResult): string | undefined {
+  for (const f of result.findings) if (typeof f.evidence.groupName === 'string') return f.evidence.groupName;
+  return undefined;
+}
+
+function resourceLabel(result: EvaluationResult): string {
+  const { type, id } = result.resource;
+  if (type === 's3-bucket') return `S3 bucket ${id}`;
+  if (type === 'security-group') {
+    const name = groupNameOf(result);
+    return `Security group ${id}${name !== undefined ? ` ${quoted(name, 40)}` : ''}`;
+  }
+  return `Account ${id} (S3 account settings)`;
+}
+
+/** The resource as short as it can be named in a subject: the sg- id says "security group" itself. */
+function subjectResource(result: EvaluationResult): string {
+  const { type, id } = result.resource;
+  if (type === 's3-bucket') return `S3 bucket ${id}`;
+  if (type === 'security-group') {
+    const name = groupNameOf(result);
+    return `${id}${name !== undefined ? ` ${quoted(name, 30)}` : ''}`;
+  }
+  return `account ${id}`;
+}
+
+function portsPhrase(f: Finding): string {
+  const ports = Array.isArray(f.evidence.exposedPorts) ? f.evidence.exposedPorts as { protocol: string; ports: string; service?: string }[] : [];
+  const named = ports.map((p) => (p.service ? `${p.service} (${p.protocol === 'tcp' ? '' : `${p.protocol.toUpperCase()} `}${p.ports})` : `${p.protocol.toUpperCase()} ${p.ports}`));
+  return named.length > 3 ? `${named.slice(0, 3).join(', ')} +${named.length - 3} more` : named.join(', ') || 'ports';
+}
+
+/**
+ * The subject's verdict: our own fixed words, never a name someone else chose, so it always
+ * comes first and is never cut.
+ */
+export function verdictOf(f: Finding): string {
+  const latent = f.latent ? ' (latent)' : '';
+  switch (f.checkId) {
+    case 'S3_POLICY_PUBLIC':
+      return f.latent ? 'Public bucket policy (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (bucket policy)' : 'Publicly readable (bucket policy)';
+    case 'S3_ACL_PUBLIC':
+      return f.latent ? 'Public ACL (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (ACL)' : 'Publicly readable (ACL)';
+    case 'S3_BUCKET_BPA_OFF': return 'Block Public Access off';
+    case 'S3_ACCOUNT_BPA_OFF': return 'Account-level Block Public Access off';
+    case 'S3_TLS_NOT_ENFORCED': return 'TLS not enforced';
+    case 'S3_ACLS_ENABLED': return 'ACLs enabled';
+    case 'S3_LOGGING_OFF': return 'Server access logging off';
+    case 'SG_OPEN_ALL_TRAFFIC': return `All traffic open to the internet${latent}`;
+    case 'SG_OPEN_HIGH_RISK_PORT':
+    case 'SG_OPEN_UNAUTHORIZED_PORT': return `${portsPhrase(f)} open to the internet${latent}`;
+    case 'SG_DEFAULT_HAS_RULES': return 'Default security group has rules';
+    case 'EVALUATION_INCOMPLETE': return 'Could not be fully checked';
+    case 'GUARD_BLIND': return 'Exposure Guard is blind';
+  }
+}
+
+/**
+ * `[CRITICAL] <verdict>: <resource> (<account> <region>)` under SNS's limit. When it is too long
+ * the location goes first, then the resource is shortened; the severity and verdict stay whole.
+ */
+export function subjectFor(severity: Severity, verdict: string, resource: string, account?: string, region?: string): string {
+  const head = ascii(`[${severity}] ${verdict}: `);
+  const where = [account, region].filter(Boolean).join(' ');
+  const what = ascii(resource);
+  const full = `${head}${what}${where ? ` (${ascii(where)})` : ''}`;
+  if (full.length <= MAX_SUBJECT) return full;
+  if (head.length + what.length <= MAX_SUBJECT) return `${head}${what}`;
+  const room = MAX_SUBJECT - head.length - 3;
+  return room > 0 ? `${head}${what.slice(0, room)}...` : head.slice(0, MAX_SUBJECT).trimEnd();
+}
+
+function exposedTo(f: Finding): string | undefined {
+  const e = f.evidence;
+  if (typeof e.exposedTo === 'string') return e.exposedTo;
+  if (Array.isArray(e.publicStatements)) {
+    return (e.publicStatements as { grantee?: string; actions?: string[] }[])
+      .map((s) => `${s.grantee ?? 'anyone'}: ${(s.actions ?? []).slice(0, 8).join(', ')}${(s.actions?.length ?? 0) > 8 ? ', ...' : ''}`)
+      .join('\n');
+  }
+  if (Array.isArray(e.publicGrants)) {
+    return (e.publicGrants as { grantee: string; permission: string }[]).map((g) => `${g.grantee}: ${g.permission}`).join('\n');
+  }
+  if (Array.isArray(e.rules)) {
+    return (e.rules as { source?: string; ports?: string; protocol?: string; securityGroupRuleId?: string; internet?: string }[])
+      .map((r) => `${r.internet ? 'the internet via ' : ''}${r.source ?? '?'} -> ${r.protocol ?? '?'} ${r.ports ?? ''}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
+      .join('\n');
+  }
+  return undefined;
+}
+
+function indent(text: string, by = '    '): string {
+  return text.split('\n').map((l) => `${by}${l}`).join('\n');
+}
+
+function consoleLink(result: EvaluationResult): string {
+  const { type, id, region } = result.resource;
+  if (type === 's3-bucket') return s3ConsoleLink(id, region);
+  if (type === 'security-group') return securityGroupConsoleLink(id, region);
+  return s3AccountConsoleLink();
+}
+
+function remediationModeKey(result: EvaluationResult): keyof GuardSettings['remediation'] {
+  if (result.resource.type === 's3-bucket') return 's3BucketPublicAccess';
+  if (result.resource.type === 'security-group') return 'securityGroupIngress';
+  return 's3AccountPublicAccess';
+}
+
+interface RevokedRule { securityGroupRuleId: string; protocol: string; ports: string; source: string; description?: string; restore: string }
+
+function whatWasDone(result: EvaluationResult, settings: GuardSettings): string {
+  const r = result.remediation;
+  if (!r) {
+    const key = remediationModeKey(result);
+    return `Nothing automatically: remediation.${key} is "${settings.remediation[key]}".`;
+  }
+  const lines = [`${r.outcome}: ${r.detail}`];
+  if (r.verified === true) lines.push('Verified by re-reading: the change is in place.');
+  if (r.verified === false) lines.push('VERIFICATION FAILED: re-reading does not show the change. Check by hand.');
+  if (r.error) lines.push(`Error: ${r.error.name}: ${r.error.message}`);
+  const revoked = (r.revoked as RevokedRule[] | undefined) ?? [];
+  if (revoked.length > 0 && r.outcome === 'APPLIED') {
+    lines.push('Revoked (each can be restored with its command):');
+    for (const rule of revoked) {
+      lines.push(`  ${rule.securityGroupRuleId}: ${rule.protocol} ${rule.ports} from ${rule.source}${rule.description ? ` (description ${quoted(rule.description)})` : ''}`);
+      lines.push(`    undo: ${rule.restore}`);
+    }
+  }
+  const kept = (r.kept as { rule: { securityGroupRuleId?: string; protocol: string; ports: string; source: string }; reason: string }[] | undefined) ?? [];
+  if (kept.length > 0) {
+    lines.push('NOT revoked (still open; close by hand):');
+    for (const k of kept) lines.push(`  ${k.rule.securityGroupRuleId ?? '(no rule id)'}: ${k.rule.protocol} ${k.rule.ports} from ${k.rule.source}: ${k.reason}`);
+  }
+  const after = r.after as { checkId: string; severity: string; latent: boolean }[] | undefined;
+  if (after) {
+    lines.push(after.length === 0 ? 'Now: no findings.' : `Now: ${after.map((f) => `${f.checkId} ${f.severity}${f.latent ? ' (latent)' : ''}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+function whoDidIt(result: EvaluationResult): string {
+  const t = result.trigger;
+  if (!t) return 'Found by a scheduled check, not by an API call.';
+  return [
+    `${t.actor ?? 'unknown actor'}`,
+    `from ${t.sourceIp ?? 'unknown address'} at ${t.time ?? 'unknown time'}`,
+    `call: ${t.eventName}${t.eventId ? ` (CloudTrail event ${t.eventId})` : ''}`,
+  ].join('\n');
+}
+
+function findingBlock(f: Finding): string {
+  const lines = [`[${f.severity}] ${f.title}${f.latent ? ' (latent)' : ''}`];
+  const to = exposedTo(f);
+  if (to) lines.push(`  To whom:`, indent(to));
+  const exposure = f.evidence.exposure as SgExposureState | undefined;
+  if (exposure && typeof exposure === 'object') {
+    if (exposure.reason) lines.push(`  Reachable: ${exposure.reason}`);
+    for (const ni of exposure.interfaces ?? []) {
+      const parts = [ni.networkInterfaceId, ni.publicIp && `public IP ${ni.publicIp}`, ni.ipv6Addresses?.length && `IPv6 ${ni.ipv6Addresses.join(' ')}`,
+        ni.instanceId && `instance ${ni.instanceId}`, ni.interfaceType];
+      lines.push(`    ${parts.filter(Boolean).join(', ')}`);
+    }
+  }
+  if (Array.isArray(f.evidence.unread)) {
+    lines.push('  Not read:');
+    for (const u of f.evidence.unread as { field: string; reason?: string; couldHide: string; decides: string }[]) {
+      lines.push(`    ${u.field}: ${u.reason ?? 'not read'}`, `      decides ${u.decides} (could hide: ${u.couldHide})`);
+    }
+  }
+  if (typeof f.evidence.bucketsReEvaluated === 'number') {
+    const exposed = Array.isArray(f.evidence.exposed) ? f.evidence.exposed as string[] : [];
+    const more = typeof f.evidence.exposedNotListed === 'number' ? ` and ${f.evidence.exposedNotListed} more` : '';
+    lines.push(`  Every bucket re-checked after this change: ${f.evidence.bucketsReEvaluated}.`,
+      exposed.length > 0 ? `  Exposed now (each has its own message): ${exposed.join(', ')}${more}` : '  None has a public policy or ACL that this change made live.');
+    if (Array.isArray(f.evidence.messagesNotDelivered)) {
+      lines.push(`  Their own message could NOT be delivered (see the audit log): ${(f.evidence.messagesNotDelivered as string[]).join(', ')}`);
+    }
+  }
+  const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
+  if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
+  if (typeof f.evidence.remediation === 'string') lines.push(`  Remediation: ${f.evidence.remediation}`);
+  if (f.evidence.determined === false) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
+  lines.push(`  Controls: ${f.controls.join(', ') || '-'}   Check: ${f.checkId}`);
+  lines.push('  Fix:', indent(f.fix));
+  return lines.join('\n');
+}
+
+export function emailText(result: EvaluationResult, open: Finding[], settings: GuardSettings): string {
+  const others = result.findings.filter((f) => !open.includes(f));
+  const { account, region } = result.resource;
+  const sections = [
+    `${open[0]?.title ?? resourceLabel(result)}`,
+    '',
+    open.every(isIncompleteFinding) ? 'WHAT COULD NOT BE CHECKED' : 'WHAT IS EXPOSED',
+    `  ${resourceLabel(result)} in account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`,
+    '',
+    ...open.flatMap((f, i) => [...(i > 0 ? [''] : []), indent(findingBlock(f), '  ')]),
+    '',
+    'WHO CHANGED IT',
+    indent(whoDidIt(result), '  '),
+    '',
+    'WHAT WAS DONE',
+    indent(whatWasDone(result, settings), '  '),
+    '',
+    'CONSOLE',
+    `  ${consoleLink(result)}`,
+  ];
+  if (others.length > 0) {
+    sections.push('', 'ALSO FOUND (not alerting here)',
+      ...others.map((f) => `  [${f.severity}] ${f.checkId}: ${f.title}${isAtLeast(f.severity, settings.notifyMinSeverity)
+        ? ` (an account-wide setting: it has a message of its own when the account setting changes, not one per bucket; fix: ${f.fix})`
+        : ` (below ${settings.notifyMinSeverity})`}`));
+  }
+  // The EVALUATION_INCOMPLETE block above already names every unread field, with why and what it decides.
+  if (result.unknown.length > 0 && !open.some(isIncompleteFinding)) {
+    sections.push('', 'NOT READ (these checks did not run; the result is not a clean bill of health)',
+      ...result.unknown.map((u) => `  ${u}${result.unknownReasons?.[u] ? `: ${result.unknownReasons[u]}` : ''}`));
+  }
+  sections.push('', '--', `Exposure Guard. Status ${result.status}. The JSON variant of this message carries the full evidence.`);
+  return sections.join('\n');
+}
+
+/** The result JSON, with evidence dropped if it would push the message past SNS's size limit. */
+export function resultJson(result: EvaluationResult): string {
+  const json = JSON.stringify(result);
+  if (Buffer.byteLength(json) <= MAX_JSON_BYTES) return json;
+  const slim = { ...result, findings: result.findings.map((f) => ({ ...f, evidence: { truncated: 'evidence too large for SNS; see the audit log record' } })) };
+  return JSON.stringify(slim);
+}
+
+/**
+ * Undefined when nothing is at or above notifyMinSeverity: quiet when things are fine. A change
+ * the guard made (or failed to make) is always told, whatever the findings' severity.
+ */
+export function composeNotification(result: EvaluationResult, settings: GuardSettings): Notification | undefined {
+  const acted = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
+  const atThreshold = openFindings(result, settings);
+  const open = atThreshold.length === 0 && acted ? result.findings : atThreshold;
+  const severity = maxSeverity(open.map((f) => f.severity));
+  if (!severity || open.length === 0) return undefined;
+  const { account, region } = result.resource;
+  const attributes: Notification['attributes'] = {
+    severity: { DataType: 'String', StringValue: severity },
+    resourceType: { DataType: 'String', StringValue: result.resource.type },
+    checkIds: { DataType: 'String.Array', StringValue: JSON.stringify([...new Set(open.map((f) => f.checkId))]) },
+  };
+  if (account) attributes.account = { DataType: 'String', StringValue: account };
+  if (region) attributes.region = { DataType: 'String', StringValue: region };
+  return {
+    // An account's S3 settings are global: the account id is already the resource, and no region applies.
+    subject: result.resource.type === 's3-account'
+      ? subjectFor(severity, open[0] ? verdictOf(open[0]) : 'Findings', subjectResource(result))
+      : subjectFor(severity, open[0] ? verdictOf(open[0]) : 'Findings', subjectResource(result), account, region),
+    email: plainText(emailText(result, open, settings)),
+    json: resultJson(result),
+    severity,
+    attributes,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Shape checks for snapshots that come from outside the reader (the CLI's files): a wrong type is
+ * bad input with a message naming the field, not something to evaluate into a wrong verdict.
+ */
+import { isObject } from '../model/json';
+import { parsePolicy } from './policy-document';
+
+type Check = (value: unknown) => string | undefined;
+
+const nullable = (inner: Check): Check => (v) => (v === null ? undefined : inner(v));
+const object: Check = (v) => (isObject(v) ? undefined : 'must be an object');
+const boolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'must be true or false');
+const string: Check = (v) => (typeof v === 'string' ? undefined : 'must be a string');
+
+const policy: Check = (v) => {
+  if (typeof v !== 'string' && !isObject(v)) return 'must be a policy object, its JSON text, or null';
+  const parsed = parsePolicy(v);
+  return parsed.ok ? undefined : parsed.error;
+};
+
+const acl: Check = (v) => {
+  if (!isObject(v)) return 'must be the GetBucketAcl output ({"Owner":…,"Grants":[…]}) or null';
+  if (v.Grants !== undefined && !Array.isArray(v.Grants)) return 'Grants must be an array';
+  return undefined;
+};
+
+const flags: Check = (v) => {
+  if (!isObject(v)) return 'must be an object of the four Block Public Access flags, or null';
+  for (const [k, f] of Object.entries(v)) {
+    if (typeof f !== 'boolean') return `${k} must be true or false`;
+  }
+  return undefined;
+};
+
+const BUCKET_FIELDS: Record<string, Check> = {
+  account: string,
+  region: string,
+  policy: nullable(policy),
+  acl: nullable(acl),
+  publicAccessBlock: nullable(flags),
+  accountPublicAccessBlock: nullable(flags),
+  objectOwnership: nullable(string),
+  logging: boolean,
+  website: boolean,
+  tags: object,
+  unreadable: object,
+};
+
+/** The first problem with a BucketSnapshot, or undefined when it can be evaluated. */
+export function bucketSnapshotProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'a bucket snapshot must be a JSON object';
+  if (typeof value.name !== 'string' || value.name === '') return 'name: must be the bucket name (a non-empty string)';
+  for (const [field, check] of Object.entries(BUCKET_FIELDS)) {
+    if (value[field] === undefined) continue;
+    const problem = check(value[field]);
+    if (problem) return `${field}: ${problem}`;
+  }
+  return undefined;
+}
