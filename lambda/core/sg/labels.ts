@@ -1,5 +1,5 @@
 /** Words for ports and protocols in titles and evidence: titles become email subjects, so short. */
-import type { Span } from './exposure';
+import type { Span } from './open-spans';
 import { FULL_PORT_RANGE, hasPorts, portSpan, type FlatRule } from './rules';
 
 const SERVICES: Record<number, string> = {

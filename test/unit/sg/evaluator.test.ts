@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseCidr, type Cidr } from '../../../lambda/core/model/cidr';
-import { isPrivateBlock } from '../../../lambda/core/sg/exposure';
+import { isPrivateBlock } from '../../../lambda/core/sg/open-spans';
 import { evaluateSecurityGroup, type SgEvidenceRule } from '../../../lambda/core/sg/evaluator';
 import { DEFAULT_SETTINGS, EC2_19_HIGH_RISK_PORTS, type GuardSettings } from '../../../lambda/core/model/settings';
 import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../../../lambda/core/model/types';
