@@ -5,6 +5,7 @@
  * bucket (the sweep's bounded pass), tells each bucket that is exposed, and tells the account once,
  * listing them.
  */
+import { withEvidence } from '../core/findings';
 import { isAtLeast } from '../core/model/severity';
 import { buildResult } from '../core/model/result';
 import { describeError } from '../adapters/aws-errors';
@@ -87,7 +88,7 @@ function withPass(result: EvaluationResult, pass: Pass, settings: PipelineDeps['
     ...(exposed.length > 0 ? { exposed: exposed.slice(0, LISTED), ...(exposed.length > LISTED ? { exposedNotListed: exposed.length - LISTED } : {}) } : {}),
     ...(pass.undelivered.length > 0 ? { messagesNotDelivered: pass.undelivered.slice(0, LISTED) } : {}),
   };
-  const findings: Finding[] = result.findings.map((f) => (f.checkId === 'S3_ACCOUNT_BPA_OFF' ? { ...f, evidence: { ...f.evidence, ...summary } } : f));
+  const findings: Finding[] = result.findings.map((f) => (f.checkId === 'S3_ACCOUNT_BPA_OFF' ? withEvidence(f, summary) : f));
   const unknown = [...result.unknown];
   const reasons = { ...result.unknownReasons };
   if (pass.cutShort) {

@@ -91,7 +91,7 @@ export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot,
     const rules = snapshot.rules?.filter((r) => !(r.SecurityGroupRuleId && goneIds.has(r.SecurityGroupRuleId)));
     const after = evaluateSecurityGroup({ ...snapshot, rules, IpPermissions: withoutSources(snapshot.IpPermissions, gone) }, deps.settings);
     // The report says what EC2 reads back as gone, not what was asked for.
-    const revoked = (plan.report.revoked as { securityGroupRuleId: string }[]).filter((r) => goneIds.has(r.securityGroupRuleId));
+    const revoked = (plan.report.revoked ?? []).filter((r) => goneIds.has(r.securityGroupRuleId));
     const goneList = [...goneIds].join(', ');
     const left = applied.remaining.join(', ');
     const tries = applied.attempts > 1 ? `after ${applied.attempts} attempts` : 'read back after the revoke; EC2 reads can lag, check by hand';

@@ -1,6 +1,6 @@
 import { describeError } from '../adapters/aws-errors';
 import type { Plan } from '../core/remediation/plan';
-import type { RemediationReport } from '../core/model/types';
+import type { Finding, RemediationReport } from '../core/model/types';
 
 /**
  * Carries out an `act` plan in enforce mode. A failed call (AccessDenied, an Organizations policy,
@@ -25,6 +25,6 @@ export async function carryOut<A, T>(
   }
 }
 
-export function summary(findings: { checkId: string; severity: string; latent: boolean }[]) {
+export function summary(findings: readonly Finding[]): NonNullable<RemediationReport['after']> {
   return findings.map(({ checkId, severity, latent }) => ({ checkId, severity, latent }));
 }

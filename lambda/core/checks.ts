@@ -3,6 +3,7 @@
  * types, what remediation concerns, where a finding pages, and the README's check table derive
  * from it (test/unit/checks.test.ts holds the README equal to it).
  */
+import type { Finding, FindingOf, RemediatedBy } from './findings';
 import type { RemediationModes } from './model/settings';
 
 export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'any';
@@ -100,8 +101,8 @@ export type CheckId = keyof typeof CHECKS;
 export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
 
 /** The findings whose exposure a remediation mode's action closes. */
-export function remediationConcerns(mode: keyof RemediationModes): (f: { checkId: CheckId }) => boolean {
-  return (f) => (CHECKS[f.checkId] as CheckFacts).remediation === mode;
+export function remediationConcerns<M extends keyof RemediationModes>(mode: M): (f: Pick<Finding, 'checkId'>) => f is FindingOf<RemediatedBy<M>> {
+  return (f): f is FindingOf<RemediatedBy<M>> => (CHECKS[f.checkId] as CheckFacts).remediation === mode;
 }
 
 /** Whether a finding of this check sends its message from a result on this kind of resource. */

@@ -6,6 +6,7 @@
  * "read, and not configured". Unknown never turns into COMPLIANT.
  */
 import type { CheckId } from '../checks';
+import type { SgEvidenceRule } from '../sg/evidence';
 
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -74,18 +75,9 @@ export interface ResourceRef {
   region?: string;
 }
 
-export interface Finding {
-  checkId: CheckId;
-  severity: Severity;
-  title: string;
-  evidence: Record<string, unknown>;
-  /** AWS Security Hub FSBP control ids this check mirrors. */
-  controls: string[];
-  /** A concrete fix: the CLI command that closes it. */
-  fix: string;
-  /** True when the exposure exists on paper but another setting neutralises it today. */
-  latent: boolean;
-}
+/** A finding, typed by its check id: lambda/core/findings.ts. */
+export type { Finding, FindingOf } from '../findings';
+import type { Finding } from '../findings';
 
 export type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'INCOMPLETE';
 
@@ -95,6 +87,16 @@ export type Status = 'COMPLIANT' | 'NON_COMPLIANT' | 'INCOMPLETE';
  */
 export type RemediationOutcome = 'APPLIED' | 'DRY_RUN' | 'SKIPPED_EXEMPT' | 'SKIPPED_UNKNOWN' | 'SKIPPED_UNSAFE' | 'FAILED';
 
+/** A rule remediation revoked, and the one command that puts it back. */
+export interface RevokedRule {
+  securityGroupRuleId: string;
+  protocol: string;
+  ports: string;
+  source: string;
+  description?: string;
+  restore: string;
+}
+
 export interface RemediationReport {
   action: string;
   outcome: RemediationOutcome;
@@ -102,7 +104,15 @@ export interface RemediationReport {
   detail: string;
   verified?: boolean;
   error?: { name: string; message: string };
-  [key: string]: unknown;
+  /** Block Public Access: the flags turned on, and the configuration before. */
+  flagsTurnedOn?: BpaFlag[];
+  previous?: PublicAccessBlockFlags | null;
+  /** Security groups: what was revoked (as EC2 reads it back), what was left and why, what is still there. */
+  revoked?: RevokedRule[];
+  kept?: { rule: SgEvidenceRule; reason: string }[];
+  stillPresent?: string[];
+  /** The findings as they stand after the change. */
+  after?: { checkId: CheckId; severity: Severity; latent: boolean }[];
 }
 
 /** Who did what, from the CloudTrail record that led to this evaluation. */

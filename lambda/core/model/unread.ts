@@ -6,7 +6,7 @@
  * `incompleteSeverity` (HIGH by default).
  */
 import { maxSeverity } from './severity';
-import type { Finding, ResourceRef, Severity } from './types';
+import type { Finding, FindingOf, ResourceRef, Severity } from './types';
 
 export const INCOMPLETE_CHECK_ID = 'EVALUATION_INCOMPLETE' as const;
 
@@ -22,11 +22,19 @@ export interface UnreadField {
   readCommand?: string;
 }
 
+export interface IncompleteEvidence {
+  resourceId: string;
+  /** A security group's name, so the message can name the group. */
+  groupName?: string;
+  unread: { field: string; reason?: string; couldHide: Severity; decides: string }[];
+  reading: string;
+}
+
 export function isIncompleteFinding(f: Pick<Finding, 'checkId'>): boolean {
   return f.checkId === INCOMPLETE_CHECK_ID;
 }
 
-export function incompleteFinding(resource: ResourceRef, label: string, unread: readonly UnreadField[], context: Record<string, unknown> = {}): Finding | undefined {
+export function incompleteFinding(resource: ResourceRef, label: string, unread: readonly UnreadField[], context: Pick<IncompleteEvidence, 'groupName'> = {}): FindingOf<'EVALUATION_INCOMPLETE'> | undefined {
   const severity = maxSeverity(unread.map((u) => u.couldHide));
   if (!severity) return undefined;
   const fields = unread.map((u) => u.field);

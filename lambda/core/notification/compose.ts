@@ -5,8 +5,7 @@
 import { s3AccountConsoleLink, s3ConsoleLink, securityGroupConsoleLink } from '../remediation/fix-commands';
 import { isAtLeast, maxSeverity } from '../model/severity';
 import type { GuardSettings } from '../model/settings';
-import type { SgExposureState } from '../sg/evaluator';
-import type { EvaluationResult, Finding, Severity } from '../model/types';
+import type { EvaluationResult, Finding, FindingOf, Severity } from '../model/types';
 import { plainText, quoted } from '../model/untrusted';
 import { isIncompleteFinding } from '../model/unread';
 import { pagesOn } from '../checks';
@@ -39,7 +38,7 @@ function ascii(text: string): string {
 }
 
 function groupNameOf(result: EvaluationResult): string | undefined {
-  for (const f of result.findings) if (typeof f.evidence.groupName === 'string') return f.evidence.groupName;
+  for (const f of result.findings) if ('groupName' in f.evidence && f.evidence.groupName !== undefined) return f.evidence.groupName;
   return undefined;
 }
 
@@ -64,9 +63,8 @@ function subjectResource(result: EvaluationResult): string {
   return `account ${id}`;
 }
 
-function portsPhrase(f: Finding): string {
-  const ports = Array.isArray(f.evidence.exposedPorts) ? f.evidence.exposedPorts as { protocol: string; ports: string; service?: string }[] : [];
-  const named = ports.map((p) => (p.service ? `${p.service} (${p.protocol === 'tcp' ? '' : `${p.protocol.toUpperCase()} `}${p.ports})` : `${p.protocol.toUpperCase()} ${p.ports}`));
+function portsPhrase(f: FindingOf<'SG_OPEN_HIGH_RISK_PORT' | 'SG_OPEN_UNAUTHORIZED_PORT'>): string {
+  const named = f.evidence.exposedPorts.map((p) => (p.service ? `${p.service} (${p.protocol === 'tcp' ? '' : `${p.protocol.toUpperCase()} `}${p.ports})` : `${p.protocol.toUpperCase()} ${p.ports}`));
   return named.length > 3 ? `${named.slice(0, 3).join(', ')} +${named.length - 3} more` : named.join(', ') || 'ports';
 }
 
@@ -111,22 +109,23 @@ export function subjectFor(severity: Severity, verdict: string, resource: string
 }
 
 function exposedTo(f: Finding): string | undefined {
-  const e = f.evidence;
-  if (typeof e.exposedTo === 'string') return e.exposedTo;
-  if (Array.isArray(e.publicStatements)) {
-    return (e.publicStatements as { grantee?: string; actions?: string[] }[])
-      .map((s) => `${s.grantee ?? 'anyone'}: ${(s.actions ?? []).slice(0, 8).join(', ')}${(s.actions?.length ?? 0) > 8 ? ', ...' : ''}`)
-      .join('\n');
+  switch (f.checkId) {
+    case 'S3_POLICY_PUBLIC':
+      return f.evidence.publicStatements
+        .map((s) => `${s.grantee}: ${s.actions.slice(0, 8).join(', ')}${s.actions.length > 8 ? ', ...' : ''}`)
+        .join('\n');
+    case 'S3_ACL_PUBLIC':
+      return f.evidence.publicGrants.map((g) => `${g.grantee}: ${g.permission}`).join('\n');
+    case 'SG_OPEN_ALL_TRAFFIC':
+    case 'SG_OPEN_HIGH_RISK_PORT':
+    case 'SG_OPEN_UNAUTHORIZED_PORT':
+    case 'SG_DEFAULT_HAS_RULES':
+      return f.evidence.rules
+        .map((r) => `${r.internet ? 'the internet via ' : ''}${r.source} -> ${r.protocol} ${r.ports}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
+        .join('\n');
+    default:
+      return undefined;
   }
-  if (Array.isArray(e.publicGrants)) {
-    return (e.publicGrants as { grantee: string; permission: string }[]).map((g) => `${g.grantee}: ${g.permission}`).join('\n');
-  }
-  if (Array.isArray(e.rules)) {
-    return (e.rules as { source?: string; ports?: string; protocol?: string; securityGroupRuleId?: string; internet?: string }[])
-      .map((r) => `${r.internet ? 'the internet via ' : ''}${r.source ?? '?'} -> ${r.protocol ?? '?'} ${r.ports ?? ''}${r.securityGroupRuleId ? ` (rule ${r.securityGroupRuleId})` : ''}`)
-      .join('\n');
-  }
-  return undefined;
 }
 
 function indent(text: string, by = '    '): string {
@@ -146,8 +145,6 @@ function remediationModeKey(result: EvaluationResult): keyof GuardSettings['reme
   return 's3AccountPublicAccess';
 }
 
-interface RevokedRule { securityGroupRuleId: string; protocol: string; ports: string; source: string; description?: string; restore: string }
-
 function whatWasDone(result: EvaluationResult, settings: GuardSettings): string {
   const r = result.remediation;
   if (!r) {
@@ -158,7 +155,7 @@ function whatWasDone(result: EvaluationResult, settings: GuardSettings): string 
   if (r.verified === true) lines.push('Verified by re-reading: the change is in place.');
   if (r.verified === false) lines.push('VERIFICATION FAILED: re-reading does not show the change. Check by hand.');
   if (r.error) lines.push(`Error: ${r.error.name}: ${r.error.message}`);
-  const revoked = (r.revoked as RevokedRule[] | undefined) ?? [];
+  const revoked = r.revoked ?? [];
   if (revoked.length > 0 && r.outcome === 'APPLIED') {
     lines.push('Revoked (each can be restored with its command):');
     for (const rule of revoked) {
@@ -166,12 +163,12 @@ function whatWasDone(result: EvaluationResult, settings: GuardSettings): string 
       lines.push(`    undo: ${rule.restore}`);
     }
   }
-  const kept = (r.kept as { rule: { securityGroupRuleId?: string; protocol: string; ports: string; source: string }; reason: string }[] | undefined) ?? [];
+  const kept = r.kept ?? [];
   if (kept.length > 0) {
     lines.push('NOT revoked (still open; close by hand):');
     for (const k of kept) lines.push(`  ${k.rule.securityGroupRuleId ?? '(no rule id)'}: ${k.rule.protocol} ${k.rule.ports} from ${k.rule.source}: ${k.reason}`);
   }
-  const after = r.after as { checkId: string; severity: string; latent: boolean }[] | undefined;
+  const { after } = r;
   if (after) {
     lines.push(after.length === 0 ? 'Now: no findings.' : `Now: ${after.map((f) => `${f.checkId} ${f.severity}${f.latent ? ' (latent)' : ''}`).join(', ')}`);
   }
@@ -192,34 +189,31 @@ function findingBlock(f: Finding): string {
   const lines = [`[${f.severity}] ${f.title}${f.latent ? ' (latent)' : ''}`];
   const to = exposedTo(f);
   if (to) lines.push(`  To whom:`, indent(to));
-  const exposure = f.evidence.exposure as SgExposureState | undefined;
-  if (exposure && typeof exposure === 'object') {
-    if (exposure.reason) lines.push(`  Reachable: ${exposure.reason}`);
-    for (const ni of exposure.interfaces ?? []) {
+  const e = f.evidence;
+  if ('exposure' in e) {
+    lines.push(`  Reachable: ${e.exposure.reason}`);
+    for (const ni of e.exposure.interfaces ?? []) {
       const parts = [ni.networkInterfaceId, ni.publicIp && `public IP ${ni.publicIp}`, ni.ipv6Addresses?.length && `IPv6 ${ni.ipv6Addresses.join(' ')}`,
         ni.instanceId && `instance ${ni.instanceId}`, ni.interfaceType];
       lines.push(`    ${parts.filter(Boolean).join(', ')}`);
     }
   }
-  if (Array.isArray(f.evidence.unread)) {
+  if (f.checkId === 'EVALUATION_INCOMPLETE') {
     lines.push('  Not read:');
-    for (const u of f.evidence.unread as { field: string; reason?: string; couldHide: string; decides: string }[]) {
+    for (const u of f.evidence.unread) {
       lines.push(`    ${u.field}: ${u.reason ?? 'not read'}`, `      decides ${u.decides} (could hide: ${u.couldHide})`);
     }
   }
-  if (typeof f.evidence.bucketsReEvaluated === 'number') {
-    const exposed = Array.isArray(f.evidence.exposed) ? f.evidence.exposed as string[] : [];
-    const more = typeof f.evidence.exposedNotListed === 'number' ? ` and ${f.evidence.exposedNotListed} more` : '';
+  if (f.checkId === 'S3_ACCOUNT_BPA_OFF' && f.evidence.bucketsReEvaluated !== undefined) {
+    const { exposed = [], exposedNotListed, messagesNotDelivered } = f.evidence;
+    const more = exposedNotListed !== undefined ? ` and ${exposedNotListed} more` : '';
     lines.push(`  Every bucket re-checked after this change: ${f.evidence.bucketsReEvaluated}.`,
       exposed.length > 0 ? `  Exposed now (each has its own message): ${exposed.join(', ')}${more}` : '  None has a public policy or ACL that this change made live.');
-    if (Array.isArray(f.evidence.messagesNotDelivered)) {
-      lines.push(`  Their own message could NOT be delivered (see the audit log): ${(f.evidence.messagesNotDelivered as string[]).join(', ')}`);
-    }
+    if (messagesNotDelivered) lines.push(`  Their own message could NOT be delivered (see the audit log): ${messagesNotDelivered.join(', ')}`);
   }
-  const reason = f.evidence.neutralisedBy ?? f.evidence.latentReason;
-  if (typeof reason === 'string') lines.push(`  Neutralised today by: ${reason}`);
-  if (typeof f.evidence.remediation === 'string') lines.push(`  Remediation: ${f.evidence.remediation}`);
-  if (f.evidence.determined === false) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
+  if ('neutralisedBy' in e && e.neutralisedBy !== undefined) lines.push(`  Neutralised today by: ${e.neutralisedBy}`);
+  if (e.remediation !== undefined) lines.push(`  Remediation: ${e.remediation}`);
+  if (f.checkId === 'S3_POLICY_PUBLIC' && !f.evidence.determined) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
   lines.push(`  Controls: ${f.controls.join(', ') || '-'}   Check: ${f.checkId}`);
   lines.push('  Fix:', indent(f.fix));
   return lines.join('\n');

@@ -5,6 +5,7 @@
  */
 import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type PublicAccessBlockFlags, type RemediationReport } from '../model/types';
 import { remediationConcerns } from '../checks';
+import { withEvidence } from '../findings';
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from '../model/settings';
 import type { SgEvidenceRule } from '../sg/evaluator';
@@ -145,7 +146,7 @@ export function planSecurityGroupRevocations(result: EvaluationResult, settings:
   const revocations = new Map<string, Revocation>();
   const kept: { rule: SgEvidenceRule; reason: string }[] = [];
   for (const f of findings) {
-    for (const rule of (f.evidence.rules as SgEvidenceRule[] | undefined) ?? []) {
+    for (const rule of f.evidence.rules) {
       if (rule.direction !== 'ingress') continue;
       const allowed = allowedPortsIn(rule, settings);
       if (rule.sourceType === 'prefix-list') {
@@ -157,7 +158,7 @@ export function planSecurityGroupRevocations(result: EvaluationResult, settings:
         kept.push({ rule, reason: 'not revoked: its security group rule id could not be read' });
       } else if (!revocations.has(rule.securityGroupRuleId)) {
         revocations.set(rule.securityGroupRuleId, {
-          rule: rule as Revocation['rule'],
+          rule: { ...rule, securityGroupRuleId: rule.securityGroupRuleId },
           restore: restoreCommand(names.groupId, rule, result.resource.region),
         });
       }
@@ -187,6 +188,6 @@ export function withRemediation(result: EvaluationResult, report: RemediationRep
   return {
     ...result,
     remediation: report,
-    findings: result.findings.map((f) => (concerns(f) ? { ...f, evidence: { ...f.evidence, remediation: note } } : f)),
+    findings: result.findings.map((f) => (concerns(f) ? withEvidence(f, { remediation: note }) : f)),
   };
 }

@@ -15,6 +15,7 @@ import { enforcesTls, evaluatePolicy, type PublicStatement } from './policy';
 import { DEFAULT_SETTINGS, type GuardSettings } from '../model/settings';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from '../model/types';
 import { incompleteFinding, type UnreadField } from '../model/unread';
+import type { PublicStatementEvidence } from './evidence';
 import { CHECKS, type CheckId } from '../checks';
 
 interface Context {
@@ -42,7 +43,7 @@ function hasReads(ctx: Context, checkId: CheckId): boolean {
   return missing.length === 0;
 }
 
-function describeStatement(s: PublicStatement): Record<string, unknown> {
+function describeStatement(s: PublicStatement): PublicStatementEvidence {
   return {
     statement: s.statement,
     sid: s.sid,

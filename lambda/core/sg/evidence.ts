@@ -4,6 +4,7 @@ import { hasPorts, type Direction, type FlatRule, type SourceType } from './rule
 import { rulePorts, serviceOf, spanLabel } from './labels';
 import type { Candidate } from './open-spans';
 import type { Opening } from './openings';
+import type { Severity } from '../model/types';
 
 /** One offending rule, as remediation needs it: revoke by id, or by value when the id is unknown. */
 export interface SgEvidenceRule {
@@ -84,4 +85,41 @@ export function exposedPorts(openings: readonly Opening[]): SgExposedPorts[] {
 
 export function byControlNumber(a: string, b: string): number {
   return Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, ''));
+}
+
+/** The three exposure checks show the same things: what is open, to whom, through which rules. */
+export interface SgExposureEvidence {
+  groupId: string;
+  groupName?: string;
+  vpcId?: string;
+  exposedPorts: SgExposedPorts[];
+  ipFamilies: string[];
+  rules: SgEvidenceRule[];
+  exposure: SgExposureState;
+  effectiveSeverity: Severity;
+  severityIfLive: Severity;
+  /** Why some rules are revoked by value: their rule ids are unknown. */
+  ruleIds?: string;
+  consoleLink: string;
+  allowedPublicPorts?: number[];
+  allowedPublicUdpPorts?: number[];
+  note?: string;
+  /** Portless protocols open to the internet (ICMP, GRE …). */
+  protocols?: string[];
+}
+
+export interface DefaultGroupEvidence {
+  groupId: string;
+  groupName: string;
+  vpcId?: string;
+  rules: SgEvidenceRule[];
+  reason: string;
+  consoleLink: string;
+}
+
+export interface SgEvidenceByCheck {
+  SG_OPEN_ALL_TRAFFIC: SgExposureEvidence;
+  SG_OPEN_HIGH_RISK_PORT: SgExposureEvidence;
+  SG_OPEN_UNAUTHORIZED_PORT: SgExposureEvidence;
+  SG_DEFAULT_HAS_RULES: DefaultGroupEvidence;
 }

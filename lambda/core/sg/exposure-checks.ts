@@ -7,9 +7,9 @@
 import { securityGroupConsoleLink } from '../remediation/fix-commands';
 import { EC2_19_HIGH_RISK_PORTS } from '../model/settings';
 import { severityRank } from '../model/severity';
-import type { CheckId, SecurityGroupSnapshot, Severity } from '../model/types';
+import type { SecurityGroupSnapshot, Severity } from '../model/types';
 import { markUnknown, validPorts, type Context } from './context';
-import { byControlNumber, evidenceRule, exposedPorts, familiesOf, namedRules } from './evidence';
+import { byControlNumber, evidenceRule, exposedPorts, familiesOf, namedRules, type SgExposureEvidence } from './evidence';
 import { coversDomain, isPrivateBlock, subtractPorts, type Candidate } from './open-spans';
 import { removePrefixListEntriesCommand, revokeRulesFix } from './fix';
 import { highRiskLabel, listForTitle, portRangeLabel, protocolLabel } from './labels';
@@ -18,12 +18,12 @@ import { reachOf } from './reachability';
 import { FULL_PORT_RANGE, hasPorts, type FlatRule } from './rules';
 
 interface ExposureSpec {
-  checkId: CheckId;
+  checkId: 'SG_OPEN_ALL_TRAFFIC' | 'SG_OPEN_HIGH_RISK_PORT' | 'SG_OPEN_UNAUTHORIZED_PORT';
   severity: Severity;
   what: string;
   openings: Opening[];
   controls: string[];
-  extra?: Record<string, unknown>;
+  extra?: Pick<SgExposureEvidence, 'allowedPublicPorts' | 'allowedPublicUdpPorts' | 'note' | 'protocols'>;
 }
 
 function pushExposure(ctx: Context, spec: ExposureSpec): void {

@@ -4,7 +4,7 @@
  */
 import { evaluateAccount, evaluateBucket } from '../../../lambda/core/s3/evaluator';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/model/settings';
-import type { BucketSnapshot, Finding, PublicAccessBlockFlags } from '../../../lambda/core/model/types';
+import type { BucketSnapshot, CheckId, FindingOf, PublicAccessBlockFlags } from '../../../lambda/core/model/types';
 
 const OWNER = { DisplayName: 'owner', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' };
 const ALL_ON: PublicAccessBlockFlags = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
@@ -30,7 +30,7 @@ function bucket(over: Partial<BucketSnapshot> = {}): BucketSnapshot {
     objectOwnership: 'BucketOwnerEnforced', logging: true, website: false, tags: {}, ...over,
   };
 }
-const find = (s: BucketSnapshot, id: string): Finding | undefined => evaluateBucket(s).findings.find((f) => f.checkId === id);
+const find = <C extends CheckId>(s: BucketSnapshot, id: C): FindingOf<C> | undefined => evaluateBucket(s).findings.find((f): f is FindingOf<C> => f.checkId === id);
 const ids = (s: BucketSnapshot) => evaluateBucket(s).findings.map((f) => f.checkId).sort();
 
 test('a fully locked-down bucket is COMPLIANT with no findings and nothing unknown', () => {
@@ -153,7 +153,7 @@ describe('configuration checks', () => {
     ['logging off → S3_LOGGING_OFF', { logging: false }, 'S3_LOGGING_OFF', 'LOW'],
   ])('%s', (_name, over, checkId, severity) => {
     expect(ids(bucket(over as Partial<BucketSnapshot>))).toEqual([checkId]);
-    expect(find(bucket(over as Partial<BucketSnapshot>), checkId)?.severity).toBe(severity);
+    expect(find(bucket(over as Partial<BucketSnapshot>), checkId as CheckId)?.severity).toBe(severity);
   });
 
   test('TLS fix for a bucket without a policy is a complete put-bucket-policy command', () => {

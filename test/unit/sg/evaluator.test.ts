@@ -11,7 +11,7 @@ import { parseCidr, type Cidr } from '../../../lambda/core/model/cidr';
 import { isPrivateBlock } from '../../../lambda/core/sg/open-spans';
 import { evaluateSecurityGroup, type SgEvidenceRule } from '../../../lambda/core/sg/evaluator';
 import { DEFAULT_SETTINGS, EC2_19_HIGH_RISK_PORTS, type GuardSettings } from '../../../lambda/core/model/settings';
-import type { EvaluationResult, Finding, SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../../../lambda/core/model/types';
+import type { CheckId, EvaluationResult, Finding, FindingOf, SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../../../lambda/core/model/types';
 
 const GROUP = 'sg-0a1b2c3d4e5f60718';
 const PUBLIC_ENI: SgAttachment = { NetworkInterfaceId: 'eni-0c3d4e5f6a7b8c9d0', PublicIp: '34.245.10.20', InstanceId: 'i-0a1b2c3d4e5f60718' };
@@ -37,13 +37,14 @@ const tcp = (port: number, ...cidrs: string[]) => v4('tcp', port, port, ...cidrs
 const evaluate = (s: SecurityGroupSnapshot, settings: GuardSettings = DEFAULT_SETTINGS) => evaluateSecurityGroup(s, settings);
 /** `CHECK:SEVERITY` per finding, sorted: what the tables compare. */
 const summary = (r: EvaluationResult) => r.findings.map((f) => `${f.checkId}:${f.severity}`).sort();
-const only = (r: EvaluationResult, checkId: string): Finding => {
-  const found = r.findings.filter((f) => f.checkId === checkId);
+const only = <C extends CheckId>(r: EvaluationResult, checkId: C): FindingOf<C> => {
+  const found = r.findings.filter((f): f is FindingOf<C> => f.checkId === checkId);
   expect(found).toHaveLength(1);
-  return found[0] as Finding;
+  return found[0]!;
 };
-const rulesOf = (f: Finding) => f.evidence.rules as SgEvidenceRule[];
-const exposedOf = (f: Finding) => f.evidence.exposedPorts as Array<{ protocol: string; ports: string }>;
+type ExposureCheck = 'SG_OPEN_ALL_TRAFFIC' | 'SG_OPEN_HIGH_RISK_PORT' | 'SG_OPEN_UNAUTHORIZED_PORT';
+const rulesOf = (f: Finding): SgEvidenceRule[] => ('rules' in f.evidence ? f.evidence.rules : []);
+const exposedOf = (f: FindingOf<ExposureCheck>) => f.evidence.exposedPorts;
 
 /** The /8 blocks of IPv4, as CIDR strings: 256 rules that are the internet only together. */
 const slash8s = (from = 0, to = 255) => Array.from({ length: to - from + 1 }, (_, i) => `${from + i}.0.0.0/8`);
@@ -328,7 +329,7 @@ describe('prefix lists', () => {
     const r = evaluate(group([pl(id)], extra));
     // the list guards SSH: if it held 0.0.0.0/0 the rule would be CRITICAL, so the unread list is too
     expect(summary(r)).toEqual(['EVALUATION_INCOMPLETE:CRITICAL']);
-    expect(r.findings[0]?.evidence.unread).toEqual([expect.objectContaining({ field: `prefixList:${id}`, couldHide: 'CRITICAL' })]);
+    expect(only(r, 'EVALUATION_INCOMPLETE').evidence.unread).toEqual([expect.objectContaining({ field: `prefixList:${id}`, couldHide: 'CRITICAL' })]);
     expect(r.findings[0]?.fix).toContain(`aws ec2 get-managed-prefix-list-entries --prefix-list-id ${id} --region eu-west-1`);
     expect(r.status).toBe('INCOMPLETE');
     expect(r.unknown).toEqual([`prefixList:${id}`]);
@@ -426,7 +427,7 @@ describe('effective severity from the network interfaces that use the group', ()
     expect(f.severity).toBe('CRITICAL');
   });
 
-  test.each<[string, string, string, SgIpPermission[]]>([
+  test.each<[string, ExposureCheck, string, SgIpPermission[]]>([
     ['high risk', 'SG_OPEN_HIGH_RISK_PORT', 'MEDIUM', ssh],
     ['all traffic', 'SG_OPEN_ALL_TRAFFIC', 'MEDIUM', [v4('-1', undefined, undefined, '0.0.0.0/0')]],
     ['unauthorized', 'SG_OPEN_UNAUTHORIZED_PORT', 'MEDIUM', [tcp(8443, '0.0.0.0/0')]],
@@ -550,7 +551,7 @@ describe('fixtures (DescribeSecurityGroups items as the CLI prints them, plus re
     const r = evaluate(fixture(file));
     expect(r.status).toBe(status);
     expect(summary(r)).toEqual(expected);
-    const ids = r.findings.flatMap((f) => (rulesOf(f) ?? []).map((x) => x.securityGroupRuleId)).filter(Boolean);
+    const ids = r.findings.flatMap((f) => rulesOf(f).map((x) => x.securityGroupRuleId)).filter(Boolean);
     expect(ids).toEqual(ruleIds);
   });
 

@@ -1,0 +1,77 @@
+/** What each S3 finding shows, by check id: the JSON evidence the CLI prints and the audit log keeps. */
+import type { BpaFlag, PublicAccessBlockFlags, Severity } from '../model/types';
+import type { PublicGrant } from './acl';
+
+/** A public statement as evidence shows it: the statement as written, and what it grants whom. */
+export interface PublicStatementEvidence {
+  statement: Record<string, unknown>;
+  sid?: string;
+  grantee: string;
+  actions: string[];
+  writeActions: string[];
+  permissionChanges: string[];
+  determined: boolean;
+  /** What AWS's documentation leaves open about it, when the safer reading (public) was taken. */
+  undeterminedBy?: string[];
+  reading?: string;
+  conditionsThatDoNotRestrict?: string[];
+}
+
+/** An exposure that Block Public Access or Object Ownership may neutralise today. */
+interface Neutralisable {
+  effectiveSeverity: Severity;
+  severityIfNeutraliserRemoved: Severity;
+  neutralisedBy?: string;
+  /** Why it keeps full severity: the neutraliser could not be read. */
+  note?: string;
+}
+
+export interface PolicyPublicEvidence extends Neutralisable {
+  publicStatements: PublicStatementEvidence[];
+  website?: string;
+  /** False when any statement was judged by the safer reading. */
+  determined: boolean;
+}
+
+export interface AclPublicEvidence extends Neutralisable {
+  publicGrants: PublicGrant[];
+}
+
+export interface BucketBpaEvidence {
+  flagsOff: BpaFlag[];
+  bucketPublicAccessBlock: PublicAccessBlockFlags | null | undefined;
+  neutralisedBy?: string;
+}
+
+export interface AccountBpaEvidence {
+  flagsOff: BpaFlag[];
+  accountPublicAccessBlock: PublicAccessBlockFlags | null;
+  /** After an account-level change: the pass over every bucket it could have exposed. */
+  bucketsReEvaluated?: number;
+  exposedBuckets?: number;
+  exposed?: string[];
+  exposedNotListed?: number;
+  messagesNotDelivered?: string[];
+}
+
+export interface TlsEvidence {
+  reason: string;
+}
+
+export interface AclsEnabledEvidence {
+  objectOwnership: string | null | undefined;
+}
+
+export interface LoggingEvidence {
+  logging: false;
+}
+
+export interface S3EvidenceByCheck {
+  S3_POLICY_PUBLIC: PolicyPublicEvidence;
+  S3_ACL_PUBLIC: AclPublicEvidence;
+  S3_BUCKET_BPA_OFF: BucketBpaEvidence;
+  S3_ACCOUNT_BPA_OFF: AccountBpaEvidence;
+  S3_TLS_NOT_ENFORCED: TlsEvidence;
+  S3_ACLS_ENABLED: AclsEnabledEvidence;
+  S3_LOGGING_OFF: LoggingEvidence;
+}
