@@ -13,6 +13,9 @@ import { EC2_RULE_EVENT_NAMES, S3_RULE_EVENT_NAMES } from './event-names';
 import { GuardFunction } from './guard-function';
 import { grantPublishEncrypted } from './kms-grants';
 import { Operations } from './operations';
+import { readStatements } from './read-grants';
+import { BUCKET_LISTINGS, BUCKET_READS } from '../lambda/core/s3/reads';
+import { GROUP_LOOKUPS, GROUP_READS } from '../lambda/core/sg/reads';
 
 export interface ExposureGuardProps {
   /**
@@ -25,12 +28,6 @@ export interface ExposureGuardProps {
 
 const HANDLERS = path.join(__dirname, '..', 'lambda', 'handlers');
 
-/** The exact reads the bucket snapshot reader makes: nothing else. */
-export const S3_READ_ACTIONS = [
-  's3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
-  's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite',
-];
-
 /** Options the config accepts (README, "Configuration") whose feature is not built yet: say so at synth instead of ignoring them. */
 function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig): void {
   const unbuilt: [keyof ExposureGuardConfig, boolean][] = [
@@ -42,11 +39,6 @@ function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig):
     if (set) Annotations.of(scope).addWarningV2(`exposure-guard:${key}`, `exposureGuard.${key} is accepted but not built yet: it has no effect in this version`);
   }
 }
-
-/** The exact reads the security-group reader makes. */
-export const SG_DESCRIBE_ACTIONS = [
-  'ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups',
-];
 
 /**
  * Exposure Guard in one construct: EventBridge rules for the API calls that can expose data,
@@ -130,52 +122,14 @@ export class ExposureGuard extends Construct {
     };
 
     this.s3Function = evaluator('S3Evaluator', 's3-event.ts',
-      'Exposure Guard: re-evaluates S3 buckets and account Block Public Access after CloudTrail API calls', [
-        new iam.PolicyStatement({
-          sid: 'ReadBucketExposure',
-          actions: S3_READ_ACTIONS,
-          // Any bucket in the account may be the one a call touched; S3 ARNs carry no account,
-          // so the condition keeps the grant to this account's buckets.
-          resources: [`arn:${Aws.PARTITION}:s3:::*`],
-          conditions: { StringEquals: { 's3:ResourceAccount': stack.account } },
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadAccountBlockPublicAccess',
-          actions: ['s3:GetAccountPublicAccessBlock'],
-          // s3:GetAccountPublicAccessBlock supports no resource-level permission.
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ListBucketsAfterAccountChange',
-          actions: ['s3:ListAllMyBuckets'],
-          // An account-level change re-evaluates every bucket; ListBuckets supports no resource-level permission.
-          resources: ['*'],
-        }),
-      ]);
+      'Exposure Guard: re-evaluates S3 buckets and account Block Public Access after CloudTrail API calls',
+      readStatements(stack, BUCKET_READS, BUCKET_LISTINGS));
     this.s3Rule = this.apiCallRule('S3Calls', 'Exposure Guard: S3 API calls that can expose a bucket (successful calls only)',
       'aws.s3', 's3.amazonaws.com', S3_RULE_EVENT_NAMES, this.s3Function);
 
     this.securityGroupFunction = evaluator('SecurityGroupEvaluator', 'sg-event.ts',
-      'Exposure Guard: re-evaluates security groups after CloudTrail rule and attachment calls', [
-        new iam.PolicyStatement({
-          sid: 'DescribeSecurityGroupExposure',
-          actions: SG_DESCRIBE_ACTIONS,
-          // EC2 Describe* actions support no resource-level permissions.
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'ReadPrefixListEntries',
-          actions: ['ec2:GetManagedPrefixListEntries'],
-          // Prefix lists may be AWS-managed or shared from another account, so the owner is not known.
-          resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:*:prefix-list/*`],
-        }),
-        new iam.PolicyStatement({
-          sid: 'FindPrefixListUsers',
-          actions: ['ec2:GetManagedPrefixListAssociations'],
-          // ModifyManagedPrefixList events come from this account's own lists; only the owner may ask who uses one.
-          resources: [`arn:${Aws.PARTITION}:ec2:${stack.region}:${stack.account}:prefix-list/*`],
-        }),
-      ]);
+      'Exposure Guard: re-evaluates security groups after CloudTrail rule and attachment calls',
+      readStatements(stack, GROUP_READS, GROUP_LOOKUPS));
     this.grantRemediation(config);
 
     this.securityGroupRule = this.apiCallRule('Ec2Calls',

@@ -3,7 +3,9 @@ import {
   GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { ReadRow } from '../core/model/reads';
 import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '../core/model/types';
+import { BUCKET_GONE, BUCKET_READS, type BucketField } from '../core/s3/reads';
 import { errorMessage, errorName, isAccessDenied, ResourceGoneError } from './aws-errors';
 
 export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind: 'gone'; reason: string };
@@ -14,20 +16,20 @@ export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 export type TransientField = { ok: false; reason: string; transient: unknown };
 
 /**
- * One read. Each "not configured" error name maps to the value that means it (null, false, {});
+ * One read. The row's "not configured" error maps to the value that means it (null, false, {});
  * AccessDenied leaves the field unknown with the reason; NoSuchBucket means the bucket is gone;
  * anything else (throttling after the SDK's retries, 5xx, a timeout) is kept as a transient
  * failure: the event path rethrows it so Lambda retries, the sweep keeps the field unknown.
  */
-async function read<T>(call: () => Promise<T | undefined>, notConfigured: Record<string, T>): Promise<Field<T> | TransientField> {
+async function read<T>(call: () => Promise<T | undefined>, row: ReadRow): Promise<Field<T> | TransientField> {
   try {
     const value = await call();
     if (value === undefined) return { ok: false, reason: 'empty response' };
     return { ok: true, value };
   } catch (error) {
     const name = errorName(error);
-    if (name in notConfigured) return { ok: true, value: notConfigured[name] as T };
-    if (name === 'NoSuchBucket') throw new ResourceGoneError(errorMessage(error));
+    if (row.notConfigured && name === row.notConfigured.error) return { ok: true, value: row.notConfigured.value as T };
+    if (name === BUCKET_GONE) throw new ResourceGoneError(errorMessage(error));
     if (isAccessDenied(error)) return { ok: false, reason: `${name}: ${errorMessage(error)}` };
     return { ok: false, reason: `${name}: ${errorMessage(error)} (after retries)`, transient: error };
   }
@@ -60,7 +62,7 @@ export async function readAccountPublicAccessBlock(s3control: S3ControlClient, a
   if (!account) return { ok: false, reason: 'account id unknown' };
   return read(
     async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
-    { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>,
+    BUCKET_READS.accountPublicAccessBlock,
   );
 }
 
@@ -73,6 +75,30 @@ export interface ReadOptions {
   transient?: 'throw' | 'unknown';
 }
 
+type BucketLevelField = Exclude<BucketField, 'accountPublicAccessBlock'>;
+type Input = { Bucket: string; ExpectedBucketOwner: string | undefined };
+
+/** One call per bucket-level row of BUCKET_READS: the type requires each, and nothing else. */
+const CALLS: { [F in BucketLevelField]: (s3: S3Client, input: Input) => Promise<BucketSnapshot[F] | undefined> } = {
+  policy: async (s3, input) => (await s3.send(new GetBucketPolicyCommand(input))).Policy ?? null,
+  acl: async (s3, input) => {
+    const out = await s3.send(new GetBucketAclCommand(input));
+    return { Owner: out.Owner, Grants: out.Grants ?? [] };
+  },
+  publicAccessBlock: async (s3, input) => flags((await s3.send(new GetPublicAccessBlockCommand(input))).PublicAccessBlockConfiguration) ?? null,
+  objectOwnership: async (s3, input) => (await s3.send(new GetBucketOwnershipControlsCommand(input))).OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null,
+  logging: async (s3, input) => (await s3.send(new GetBucketLoggingCommand(input))).LoggingEnabled !== undefined,
+  website: async (s3, input) => {
+    await s3.send(new GetBucketWebsiteCommand(input));
+    return true;
+  },
+  tags: async (s3, input) => {
+    const out = await s3.send(new GetBucketTaggingCommand(input));
+    return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+  },
+};
+const BUCKET_LEVEL = Object.keys(CALLS) as BucketLevelField[];
+
 /** Reads every field of a BucketSnapshot, all calls in parallel. */
 export async function readBucket(
   clients: BucketClients,
@@ -80,52 +106,26 @@ export async function readBucket(
   where: { account?: string; region?: string },
   options: ReadOptions = {},
 ): Promise<BucketRead> {
-  const { s3 } = clients;
-  const Bucket = name;
-  const ExpectedBucketOwner = where.account;
+  const input: Input = { Bucket: name, ExpectedBucketOwner: where.account };
   try {
-    const [policy, acl, bpa, accountBpa, ownership, logging, website, tags] = await Promise.all([
-      read(async () => (await s3.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner }))).Policy ?? null,
-        { NoSuchBucketPolicy: null } as Record<string, string | null>),
-      read(async () => {
-        const out = await s3.send(new GetBucketAclCommand({ Bucket, ExpectedBucketOwner }));
-        return { Owner: out.Owner, Grants: out.Grants ?? [] };
-      }, {}),
-      read(async () => flags((await s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner }))).PublicAccessBlockConfiguration) ?? null,
-        { NoSuchPublicAccessBlockConfiguration: null } as Record<string, PublicAccessBlockFlags | null>),
+    const [accountBpa, ...fields] = await Promise.all([
       clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account),
-      read(async () => {
-        const out = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner }));
-        return out.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null;
-      }, { OwnershipControlsNotFoundError: null } as Record<string, string | null>),
-      read(async () => (await s3.send(new GetBucketLoggingCommand({ Bucket, ExpectedBucketOwner }))).LoggingEnabled !== undefined, {}),
-      read(async () => {
-        await s3.send(new GetBucketWebsiteCommand({ Bucket, ExpectedBucketOwner }));
-        return true;
-      }, { NoSuchWebsiteConfiguration: false }),
-      read(async () => {
-        const out = await s3.send(new GetBucketTaggingCommand({ Bucket, ExpectedBucketOwner }));
-        return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      }, { NoSuchTagSet: {} } as Record<string, Record<string, string>>),
+      ...BUCKET_LEVEL.map((field) => read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field])),
     ]);
     if ((options.transient ?? 'throw') === 'throw') {
-      const failed = [policy, acl, bpa, accountBpa, ownership, logging, website, tags].find(isTransient);
+      const failed = [accountBpa, ...fields].find(isTransient);
       if (failed) throw failed.transient;
     }
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
     const unreadable: Record<string, string> = {};
-    const set = <K extends keyof BucketSnapshot>(key: K, field: Field<BucketSnapshot[K]> | TransientField) => {
-      if (field.ok) snapshot[key] = field.value;
+    const set = (key: BucketField, field: Field<unknown> | TransientField) => {
+      if (field.ok) (snapshot as Record<BucketField, unknown>)[key] = field.value;
       else unreadable[key] = field.reason;
     };
-    set('policy', policy);
-    set('acl', acl);
-    set('publicAccessBlock', bpa);
-    set('accountPublicAccessBlock', accountBpa);
-    set('objectOwnership', ownership);
-    set('logging', logging);
-    set('website', website);
-    set('tags', tags);
+    // In the table's order, so snapshots read alike print alike.
+    for (const key of Object.keys(BUCKET_READS) as BucketField[]) {
+      set(key, key === 'accountPublicAccessBlock' ? accountBpa : fields[BUCKET_LEVEL.indexOf(key)]!);
+    }
     if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
     return { kind: 'snapshot', snapshot };
   } catch (error) {

@@ -3,27 +3,25 @@ import {
   paginateGetManagedPrefixListEntries, type EC2Client, type NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import type { SecurityGroupSnapshot, SgAttachment, SgIpPermission, SgRule } from '../core/model/types';
+import { GROUP_GONE, PREFIX_LIST_GONE } from '../core/sg/reads';
 import { errorMessage, errorName, isAccessDenied } from './aws-errors';
 
 export type SecurityGroupRead = { kind: 'snapshot'; snapshot: SecurityGroupSnapshot } | { kind: 'gone'; reason: string };
 
 type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const GONE = new Set(['InvalidGroup.NotFound', 'InvalidGroupId.Malformed']);
-/** A prefix list deleted or shared away since the rule was written: its entries are unknown, the rule unresolved. */
-const PREFIX_LIST_GONE = new Set(['InvalidPrefixListID.NotFound', 'InvalidPrefixListId.NotFound', 'InvalidPrefixListID.Malformed']);
 
 class GroupGone extends Error {
   override name = 'GroupGone';
 }
 
 /** AccessDenied leaves a field unknown; a missing group is "gone"; anything else propagates for a retry. */
-async function read<T>(call: () => Promise<T>, unknownWhen: ReadonlySet<string> = new Set()): Promise<Field<T>> {
+async function read<T>(call: () => Promise<T>, unknownWhen: readonly string[] = []): Promise<Field<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {
-    if (GONE.has(errorName(error))) throw new GroupGone(`${errorName(error)}: ${errorMessage(error)}`);
-    if (isAccessDenied(error) || unknownWhen.has(errorName(error))) return { ok: false, reason: `${errorName(error)}: ${errorMessage(error)}` };
+    if (GROUP_GONE.includes(errorName(error))) throw new GroupGone(`${errorName(error)}: ${errorMessage(error)}`);
+    if (isAccessDenied(error) || unknownWhen.includes(errorName(error))) return { ok: false, reason: `${errorName(error)}: ${errorMessage(error)}` };
     throw error;
   }
 }

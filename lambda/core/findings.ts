@@ -4,6 +4,7 @@
  * has none, so a new check cannot ship evidence nobody declared.
  */
 import type { CheckId, CHECKS } from './checks';
+import type { Same } from './model/same';
 import type { RemediationModes } from './model/settings';
 import type { Severity } from './model/types';
 import type { IncompleteEvidence } from './model/unread';
@@ -20,7 +21,6 @@ export interface EvidenceByCheck extends S3EvidenceByCheck, SgEvidenceByCheck {
   GUARD_BLIND: GuardBlindEvidence;
 }
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Compile-time: every catalog id has an evidence type, and nothing else does. */
 export const EVERY_CHECK_HAS_EVIDENCE: Same<keyof EvidenceByCheck, CheckId> = true;
 

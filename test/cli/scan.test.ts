@@ -1,26 +1,20 @@
 /** `exposure-guard scan` against mocked AWS: the sweep path, read-only whatever the config, exit codes. */
-import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketTaggingCommand,
-  GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, PutPublicAccessBlockCommand, S3Client,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import {
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand,
-} from '@aws-sdk/client-ec2';
+import { ListBucketsCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { runScanCommand, type CliIo } from '../../bin/cli';
 import { S3_ERRORS } from '../helpers/aws-errors';
+import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const sts = mockClient(STSClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
-const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
 
 async function scan(argv: string[], files: Record<string, string> = {}) {
   let out = '';
@@ -34,14 +28,12 @@ beforeEach(() => {
   for (const m of [s3, s3control, ec2, sns, sts]) m.reset();
   sts.on(GetCallerIdentityCommand).resolves({ ...META, Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/alice', UserId: 'AIDAEXAMPLE' });
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'acme-site', BucketRegion: 'eu-west-1' }] });
-  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
-  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
-  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [] });
-  s3.on(GetPublicAccessBlockCommand).rejects(S3_ERRORS.noSuchPublicAccessBlock());
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
+  mockBucketAccount({ s3, s3control }, {
+    accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+    policy: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) },
+    publicAccessBlock: S3_ERRORS.noSuchPublicAccessBlock(),
+    logging: {},
+  });
   ec2.on(DescribeSecurityGroupsCommand).resolves({ ...META, SecurityGroups: [{
     GroupId: 'sg-0a1b2c3d4e5f60718', GroupName: 'web', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], IpPermissionsEgress: [],
   }] });

@@ -4,6 +4,10 @@
  * "What happens when…" section is rendered from this table (and a test holds them equal).
  */
 
+import type { ReadRow } from '../../lambda/core/model/reads';
+import { BUCKET_GONE, BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { GROUP_GONE, GROUP_LOOKUPS, GROUP_READS, PREFIX_LIST_GONE } from '../../lambda/core/sg/reads';
+
 export const FAULTS = ['throttled', 'server error', 'timeout or reset', 'access denied', 'not found'] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -42,30 +46,36 @@ export interface CallRow {
   outcomes: Record<Fault, Outcome>;
 }
 
+/** A read's service, call, IAM action and "not found" answer, from its reads-table row. */
+function read(row: ReadRow, gone?: string): Pick<CallRow, 'service' | 'call' | 'iam' | 'notFound'> {
+  const notFound = row.notConfigured?.error ?? gone;
+  return { service: row.service, call: row.service === 'S3 Control' ? `${row.command} (account)` : row.command, iam: row.iam, ...(notFound ? { notFound } : {}) };
+}
+
 const READ = { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'incomplete' } as const;
 
 export const MATRIX: readonly CallRow[] = [
-  { service: 'S3', call: 'GetBucketPolicy', iam: 's3:GetBucketPolicy', path: 'bucket event', field: 'policy', notFound: 'NoSuchBucketPolicy', outcomes: { ...READ, 'not found': 'not-configured' } },
-  { service: 'S3', call: 'GetBucketAcl', iam: 's3:GetBucketAcl', path: 'bucket event', field: 'acl', notFound: 'NoSuchBucket', outcomes: { ...READ, 'not found': 'gone' } },
-  { service: 'S3', call: 'GetPublicAccessBlock', iam: 's3:GetBucketPublicAccessBlock', path: 'bucket event', field: 'publicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
-  { service: 'S3', call: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', path: 'bucket event', field: 'objectOwnership', notFound: 'OwnershipControlsNotFoundError', outcomes: { ...READ, 'not found': 'not-configured' } },
-  { service: 'S3', call: 'GetBucketLogging', iam: 's3:GetBucketLogging', path: 'bucket event', field: 'logging', notFound: 'NoSuchBucket', outcomes: { ...READ, 'not found': 'gone' } },
-  { service: 'S3', call: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', path: 'bucket event', field: 'website', notFound: 'NoSuchWebsiteConfiguration', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
-  { service: 'S3', call: 'GetBucketTagging', iam: 's3:GetBucketTagging', path: 'bucket event', field: 'tags', notFound: 'NoSuchTagSet', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
-  { service: 'S3 Control', call: 'GetPublicAccessBlock (account)', iam: 's3:GetAccountPublicAccessBlock', path: 'bucket event', field: 'accountPublicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
-  { service: 'S3 Control', call: 'GetPublicAccessBlock (account)', iam: 's3:GetAccountPublicAccessBlock', path: 'account event', field: 'accountPublicAccessBlock', notFound: 'NoSuchPublicAccessBlockConfiguration', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.policy), path: 'bucket event', field: 'policy', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.acl, BUCKET_GONE), path: 'bucket event', field: 'acl', outcomes: { ...READ, 'not found': 'gone' } },
+  { ...read(BUCKET_READS.publicAccessBlock), path: 'bucket event', field: 'publicAccessBlock', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.objectOwnership), path: 'bucket event', field: 'objectOwnership', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.logging, BUCKET_GONE), path: 'bucket event', field: 'logging', outcomes: { ...READ, 'not found': 'gone' } },
+  { ...read(BUCKET_READS.website), path: 'bucket event', field: 'website', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.tags), path: 'bucket event', field: 'tags', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'bucket event', field: 'accountPublicAccessBlock', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'account event', field: 'accountPublicAccessBlock', outcomes: { ...READ, 'not found': 'not-configured' } },
   // Not retried: messages already sent for buckets reached would be sent again; the account's message names what was not reached.
-  { service: 'S3', call: 'ListBuckets', iam: 's3:ListAllMyBuckets', path: 'account event', field: 'buckets', outcomes: { throttled: 'incomplete', 'server error': 'incomplete', 'timeout or reset': 'incomplete', 'access denied': 'incomplete', 'not found': 'n/a' } },
+  { ...read(BUCKET_LISTINGS.buckets), path: 'account event', field: 'buckets', outcomes: { throttled: 'incomplete', 'server error': 'incomplete', 'timeout or reset': 'incomplete', 'access denied': 'incomplete', 'not found': 'n/a' } },
   { service: 'S3', call: 'PutPublicAccessBlock', iam: 's3:PutBucketPublicAccessBlock', path: 'bucket enforce', notFound: 'NoSuchBucket', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'reported' } },
   { service: 'S3 Control', call: 'PutPublicAccessBlock (account)', iam: 's3:PutAccountPublicAccessBlock', path: 'account enforce', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'n/a' } },
   // The rules come from DescribeSecurityGroupRules too, so what is lost is the name (the default-group check, name exemptions).
-  { service: 'EC2', call: 'DescribeSecurityGroups', iam: 'ec2:DescribeSecurityGroups', path: 'group event', field: 'GroupName', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'not found': 'gone' } },
-  { service: 'EC2', call: 'DescribeSecurityGroupRules', iam: 'ec2:DescribeSecurityGroupRules', path: 'group event', notFound: 'InvalidGroup.NotFound', outcomes: { ...READ, 'access denied': 'degraded', 'not found': 'gone' } },
-  { service: 'EC2', call: 'DescribeNetworkInterfaces', iam: 'ec2:DescribeNetworkInterfaces', path: 'group event', field: 'networkInterfaces', outcomes: { ...READ, 'not found': 'n/a' } },
-  { service: 'EC2', call: 'GetManagedPrefixListEntries', iam: 'ec2:GetManagedPrefixListEntries', path: 'group event', field: 'prefixList:pl-0b8c9d0e1f2a3b4c5', notFound: 'InvalidPrefixListID.NotFound', outcomes: { ...READ, 'not found': 'incomplete' } },
-  { service: 'EC2', call: 'DescribeInstances', iam: 'ec2:DescribeInstances', path: 'instance event', notFound: 'InvalidInstanceID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
-  { service: 'EC2', call: 'DescribeManagedPrefixLists', iam: 'ec2:DescribeManagedPrefixLists', path: 'prefix-list event', notFound: 'InvalidPrefixListID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
-  { service: 'EC2', call: 'GetManagedPrefixListAssociations', iam: 'ec2:GetManagedPrefixListAssociations', path: 'prefix-list event', notFound: 'InvalidPrefixListID.NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
+  { ...read(GROUP_READS.group, GROUP_GONE[0]), path: 'group event', field: 'GroupName', outcomes: { ...READ, 'not found': 'gone' } },
+  { ...read(GROUP_READS.rules, GROUP_GONE[0]), path: 'group event', outcomes: { ...READ, 'access denied': 'degraded', 'not found': 'gone' } },
+  { ...read(GROUP_READS.networkInterfaces), path: 'group event', field: 'networkInterfaces', outcomes: { ...READ, 'not found': 'n/a' } },
+  { ...read(GROUP_READS.prefixLists, PREFIX_LIST_GONE[0]), path: 'group event', field: 'prefixList:pl-0b8c9d0e1f2a3b4c5', outcomes: { ...READ, 'not found': 'incomplete' } },
+  { ...read(GROUP_LOOKUPS.instance, 'InvalidInstanceID.NotFound'), path: 'instance event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
+  { ...read(GROUP_LOOKUPS.prefixList, PREFIX_LIST_GONE[0]), path: 'prefix-list event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
+  { ...read(GROUP_LOOKUPS.prefixListUsers, PREFIX_LIST_GONE[0]), path: 'prefix-list event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
   { service: 'EC2', call: 'RevokeSecurityGroupIngress', iam: 'ec2:RevokeSecurityGroupIngress', path: 'group enforce', notFound: 'InvalidSecurityGroupRuleId.NotFound', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'verified' } },
   { service: 'SNS', call: 'Publish', iam: 'sns:Publish', path: 'bucket event', notFound: 'NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'retried' } },
   { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-stops', 'server error': 'scan-stops', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },

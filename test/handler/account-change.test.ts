@@ -3,10 +3,7 @@
  * event: the change re-evaluates every bucket, tells each bucket that became exposed, and tells
  * the account once, listing them.
  */
-import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
-  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client,
-} from '@aws-sdk/client-s3';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,12 +16,11 @@ import { processEvent, type PipelineDeps } from '../../lambda/app/pipeline';
 import { cloudTrailFixture } from '../fixtures/load';
 import { S3_ERRORS, s3ControlError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
+import { ALL_ON, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const sns = mockClient(SNSClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
-const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 const RESTRICT_OFF = { ...ALL_ON, RestrictPublicBuckets: false, BlockPublicPolicy: false };
 
 let logger: RecordingLogger;
@@ -44,19 +40,15 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'm' });
   logger = new RecordingLogger();
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'latent-public', BucketRegion: 'eu-west-1' }, { Name: 'bpa-off-private', BucketRegion: 'eu-west-1' }] });
-  // latent-public: a public policy the account's RestrictPublicBuckets kept latent; its own BPA leaves Restrict off
-  s3.on(GetBucketPolicyCommand).callsFake(({ Bucket }: { Bucket: string }) => {
-    if (Bucket === 'latent-public') return { ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::latent-public/*' }] }) };
-    throw S3_ERRORS.noSuchBucketPolicy();
+  mockBucketAccount({ s3, s3control }, {
+    // latent-public: a public policy the account's RestrictPublicBuckets kept latent; its own BPA leaves Restrict off
+    policy: ({ Bucket }) => (Bucket === 'latent-public'
+      ? { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::latent-public/*' }] }) }
+      : S3_ERRORS.noSuchBucketPolicy()),
+    publicAccessBlock: { PublicAccessBlockConfiguration: RESTRICT_OFF },
+    // the account-level setting has just been deleted
+    accountPublicAccessBlock: s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
   });
-  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [] });
-  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: RESTRICT_OFF });
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'x/' } });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
-  // the account-level setting has just been deleted
-  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'));
 });
 
 test('DeleteAccountPublicAccessBlock: every bucket re-evaluated; the one made live is told, with who did it; the account once, listing it', async () => {

@@ -3,21 +3,12 @@
  * against a world where the resource is public, and the documented outcome checked. Never
  * COMPLIANT on a failed read, never silence on a public resource, never a lost event.
  */
-import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketTaggingCommand,
-  GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, PutPublicAccessBlockCommand, S3Client,
-} from '@aws-sdk/client-s3';
-import {
-  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import {
-  DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand,
-  DescribeSecurityGroupsCommand, EC2Client,
-  GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule,
-} from '@aws-sdk/client-ec2';
+import { ListBucketsCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScanCommand } from '../../bin/cli';
@@ -29,18 +20,21 @@ import type { EvaluationResult } from '../../lambda/core/model/types';
 import { evaluateS3EventTarget } from '../../lambda/app/account-change';
 import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../lambda/app/evaluate-sg';
 import { processEvent, type PipelineDeps } from '../../lambda/app/pipeline';
+import type { ReadRow } from '../../lambda/core/model/reads';
+import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { FAULTS, MATRIX, renderMatrix, type CallRow, type Fault } from '../fault-matrix/table';
 import { cloudTrailFixture } from '../fixtures/load';
-import { S3_ERRORS, ec2Error, s3ControlError, s3Error, snsError, stsError } from '../helpers/aws-errors';
+import { ec2Error, s3ControlError, s3Error, snsError, stsError } from '../helpers/aws-errors';
+import { commandOf } from '../helpers/commands';
 import { RecordingLogger } from '../helpers/recording-logger';
+import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const sts = mockClient(STSClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
-const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
 const GROUP = 'sg-0a1b2c3d4e5f60718';
 /** The list the prefix-list event's fixture modifies, used by the group's second SSH rule. */
 const LIST = 'pl-0b8c9d0e1f2a3b4c5';
@@ -87,15 +81,12 @@ function deps(remediation: Record<string, string> = {}): PipelineDeps {
 /** A public bucket: a policy open to "*" and Block Public Access off at both levels. */
 function publicBucket(): void {
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'acme-site', BucketRegion: 'eu-west-1' }] });
-  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
-  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: 'o' }, Permission: 'FULL_CONTROL' }] });
-  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
   s3.on(PutPublicAccessBlockCommand).resolves({ ...META });
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'acme-site/' } });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).resolves({ ...META, TagSet: [] });
-  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+  mockBucketAccount({ s3, s3control }, {
+    policy: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) },
+    publicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+    accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+  });
 }
 
 /** A world-open SSH rule on a public interface, and an SSH rule whose source is a (private) prefix list. */
@@ -129,40 +120,20 @@ function openGroup(): void {
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const STUBS: Record<CallRow['service'], AwsStub<any, any, any>> = { S3: s3, 'S3 Control': s3control, EC2: ec2, SNS: sns, STS: sts };
+
 /** Makes exactly one call fail. */
 function inject(row: CallRow, error: Error): void {
-  switch (row.call) {
-    case 'GetBucketPolicy': s3.on(GetBucketPolicyCommand).rejects(error); break;
-    case 'GetBucketAcl': s3.on(GetBucketAclCommand).rejects(error); break;
-    case 'GetPublicAccessBlock': s3.on(GetPublicAccessBlockCommand).rejects(error); break;
-    case 'GetBucketOwnershipControls': s3.on(GetBucketOwnershipControlsCommand).rejects(error); break;
-    case 'GetBucketLogging': s3.on(GetBucketLoggingCommand).rejects(error); break;
-    case 'GetBucketWebsite': s3.on(GetBucketWebsiteCommand).rejects(error); break;
-    case 'GetBucketTagging': s3.on(GetBucketTaggingCommand).rejects(error); break;
-    case 'GetPublicAccessBlock (account)': s3control.on(GetAccountPublicAccessBlockCommand).rejects(error); break;
-    case 'ListBuckets': s3.on(ListBucketsCommand).rejects(error); break;
-    case 'PutPublicAccessBlock': s3.on(PutPublicAccessBlockCommand).rejects(error); break;
-    case 'PutPublicAccessBlock (account)': s3control.on(PutAccountPublicAccessBlockCommand).rejects(error); break;
-    case 'DescribeSecurityGroups': ec2.on(DescribeSecurityGroupsCommand).rejects(error); break;
-    case 'DescribeSecurityGroupRules': ec2.on(DescribeSecurityGroupRulesCommand).rejects(error); break;
-    case 'DescribeNetworkInterfaces': ec2.on(DescribeNetworkInterfacesCommand).rejects(error); break;
-    case 'DescribeInstances': ec2.on(DescribeInstancesCommand).rejects(error); break;
-    case 'DescribeManagedPrefixLists': ec2.on(DescribeManagedPrefixListsCommand).rejects(error); break;
-    case 'GetManagedPrefixListEntries': ec2.on(GetManagedPrefixListEntriesCommand).rejects(error); break;
-    case 'GetManagedPrefixListAssociations': ec2.on(GetManagedPrefixListAssociationsCommand).rejects(error); break;
-    case 'RevokeSecurityGroupIngress':
-      if (error.name === 'InvalidSecurityGroupRuleId.NotFound') {
-        // one id of the batch was removed a moment before: EC2 refuses the batch, the rule is gone
-        ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
-          rules = rules.filter((r) => r.SecurityGroupRuleId !== 'sgr-0aaaaaaaaaaaaaaa1');
-          throw error;
-        });
-      } else ec2.on(RevokeSecurityGroupIngressCommand).rejects(error);
-      break;
-    case 'Publish': sns.on(PublishCommand).rejects(error); break;
-    case 'GetCallerIdentity': sts.on(GetCallerIdentityCommand).rejects(error); break;
-    default: throw new Error(`no injection for ${row.call}`);
+  if (row.call === 'RevokeSecurityGroupIngress' && error.name === 'InvalidSecurityGroupRuleId.NotFound') {
+    // one id of the batch was removed a moment before: EC2 refuses the batch, the rule is gone
+    ec2.on(RevokeSecurityGroupIngressCommand).callsFake(() => {
+      rules = rules.filter((r) => r.SecurityGroupRuleId !== 'sgr-0aaaaaaaaaaaaaaa1');
+      throw error;
+    });
+    return;
   }
+  STUBS[row.service].on(commandOf(row.service, row.call.replace(/ \(account\)$/, ''))).rejects(error);
 }
 
 async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; scanCode?: number; scanErr?: string }> {
@@ -282,6 +253,12 @@ test('the README\'s "What happens when…" section is the rendered matrix', () =
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
   const section = readme.split('<!-- fault-matrix:start -->')[1]?.split('<!-- fault-matrix:end -->')[0]?.trim();
   expect(section).toBe(renderMatrix());
+});
+
+test('every read of every reads table is in the matrix, with its IAM action', () => {
+  const reads = [BUCKET_READS, BUCKET_LISTINGS, GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]);
+  const rows = new Set(MATRIX.map((r) => `${r.service} ${r.call.replace(/ \(account\)$/, '')} ${r.iam}`));
+  expect(reads.map((r) => `${r.service} ${r.command} ${r.iam}`).filter((k) => !rows.has(k))).toEqual([]);
 });
 
 test('every AWS call the handlers and the CLI make is in the matrix', () => {

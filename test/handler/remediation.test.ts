@@ -3,17 +3,9 @@
  * call and its input, or its absence. The mocks keep state, so a write changes what the next
  * read returns: verification, the guard's own echo event and duplicate deliveries behave as on AWS.
  */
-import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
-  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client,
-} from '@aws-sdk/client-s3';
-import {
-  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient,
-} from '@aws-sdk/client-s3-control';
-import {
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
-  RevokeSecurityGroupIngressCommand, type SecurityGroupRule,
-} from '@aws-sdk/client-ec2';
+import { GetPublicAccessBlockCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
@@ -26,15 +18,13 @@ import { processEvent, type Evaluator, type PipelineDeps } from '../../lambda/ap
 import { cloudTrailFixture } from '../fixtures/load';
 import { S3_ERRORS, ec2Error, s3ControlError, snsError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
+import { ALL_OFF, ALL_ON, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
 const ROLE = 'ExposureGuard-GuardS3EvaluatorRole1A2B3C4D-AbCdEfGh';
-const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
 
 class RecordingMetrics implements MetricsSink {
   readonly counts: { name: string; dimensions?: Record<string, string> }[] = [];
@@ -82,21 +72,15 @@ describe('S3 bucket Block Public Access', () => {
   let bucketBpa: Record<string, boolean> | null;
   beforeEach(() => {
     bucketBpa = null;
-    s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Sid: 'OpenUpload', Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-data/*' }] }) });
-    s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'c0ffee' }, Grants: [] });
-    s3.on(GetPublicAccessBlockCommand).callsFake(() => {
-      if (bucketBpa === null) throw S3_ERRORS.noSuchPublicAccessBlock();
-      return { ...META, PublicAccessBlockConfiguration: bucketBpa };
+    mockBucketAccount({ s3, s3control }, {
+      policy: { Policy: JSON.stringify({ Statement: [{ Sid: 'OpenUpload', Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-data/*' }] }) },
+      publicAccessBlock: () => (bucketBpa === null ? S3_ERRORS.noSuchPublicAccessBlock() : { PublicAccessBlockConfiguration: bucketBpa }),
+      accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
     });
     s3.on(PutPublicAccessBlockCommand).callsFake((input: { PublicAccessBlockConfiguration: Record<string, boolean> }) => {
       bucketBpa = { ...input.PublicAccessBlockConfiguration };
       return { ...META };
     });
-    s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-    s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'logs', TargetPrefix: 'acme-data/' } });
-    s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-    s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
-    s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
   });
 
   test('off: no write; the email says remediation is off', async () => {

@@ -18,17 +18,13 @@ import type { EvaluationResult } from '../../lambda/core/model/types';
 import { cloudTrailFixture } from '../fixtures/load';
 import { S3_ERRORS, s3ControlError, snsError } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
+import { ALL_OFF, META, mockBucketAccount, OWNER, tlsDeny } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const sns = mockClient(SNSClient);
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:ExposureGuard-Findings';
-const OWNER = { DisplayName: 'owner', ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' };
-const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
-const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
-const tlsDeny = (bucket: string) => ({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
 const TLS_DENY = tlsDeny('acme-site');
 
 let logger: RecordingLogger;
@@ -41,25 +37,14 @@ function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
   };
 }
 
-/** A bucket that is fully locked down; tests then open one thing. */
-function lockedDown() {
-  s3.on(GetBucketPolicyCommand).callsFake((input: { Bucket: string }) => ({ ...META, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [tlsDeny(input.Bucket)] }) }));
-  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName: 'owner' }, Permission: 'FULL_CONTROL' }] });
-  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_ON });
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META, LoggingEnabled: { TargetBucket: 'acme-access-logs', TargetPrefix: 'acme-site/' } });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).resolves({ ...META, TagSet: [{ Key: 'team', Value: 'web' }] });
-  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_ON });
-}
-
 beforeEach(() => {
   s3.reset();
   s3control.reset();
   sns.reset();
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'b6d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
   logger = new RecordingLogger();
-  lockedDown();
+  // A fully locked-down bucket; each test opens one thing.
+  mockBucketAccount({ s3, s3control });
 });
 
 function published() {

@@ -2,12 +2,7 @@
  * The security-group path end to end with aws-sdk-client-mock: every event shape that can add
  * a world-open SSH rule → one CRITICAL email naming the rule id, the exposed interfaces and the fix.
  */
-import {
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client,
-  DescribeInstancesCommand, DescribeManagedPrefixListsCommand, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand,
-  RevokeSecurityGroupIngressCommand,
-  type NetworkInterface, type SecurityGroup, type SecurityGroupRule,
-} from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, DescribeInstancesCommand, DescribeManagedPrefixListsCommand, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type NetworkInterface } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
@@ -18,6 +13,7 @@ import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../l
 import { processEvent, type PipelineDeps } from '../../lambda/app/pipeline';
 import { cloudTrailFixture } from '../fixtures/load';
 import { ec2Error, snsError } from '../helpers/aws-errors';
+import { mockGroupAccount, resetGroupAccount, type RuleSpec } from '../helpers/ec2-account';
 import { RecordingLogger } from '../helpers/recording-logger';
 
 const ec2 = mockClient(EC2Client);
@@ -33,35 +29,11 @@ function deps(over: Partial<PipelineDeps> = {}): PipelineDeps {
   return { settings: resolveSettings(), clients, logger, notifier: new SnsNotifier(clients.client(SNSClient, {}), TOPIC), sleep: async () => undefined, ...over };
 }
 
-interface Rule { id: string; protocol: string; from: number; to: number; cidr?: string; cidr6?: string; prefixList?: string; description?: string }
+type Rule = RuleSpec;
 
-/** DescribeSecurityGroups and DescribeSecurityGroupRules answers for the same rules, as EC2 gives them. */
+/** A group in the mocked account (test/helpers/ec2-account.ts), its rules as EC2 lists them. */
 function group(groupId: string, rules: Rule[], name = 'web'): void {
-  const permissions = new Map<string, NonNullable<SecurityGroup['IpPermissions']>[number]>();
-  for (const r of rules) {
-    const key = `${r.protocol}:${r.from}:${r.to}`;
-    const p = permissions.get(key) ?? { IpProtocol: r.protocol, FromPort: r.from, ToPort: r.to, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
-    if (r.cidr) p.IpRanges!.push({ CidrIp: r.cidr, ...(r.description ? { Description: r.description } : {}) });
-    if (r.cidr6) p.Ipv6Ranges!.push({ CidrIpv6: r.cidr6 });
-    if (r.prefixList) p.PrefixListIds!.push({ PrefixListId: r.prefixList });
-    permissions.set(key, p);
-  }
-  const sg: SecurityGroup = {
-    GroupId: groupId, GroupName: name, Description: `${name} servers`, VpcId: 'vpc-0a1b2c3d', OwnerId: ACCOUNT,
-    IpPermissions: [...permissions.values()],
-    IpPermissionsEgress: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] }],
-    Tags: [{ Key: 'team', Value: 'web' }],
-  };
-  const sgr: SecurityGroupRule[] = [
-    ...rules.map((r) => ({
-      SecurityGroupRuleId: r.id, GroupId: groupId, GroupOwnerId: ACCOUNT, IsEgress: false, IpProtocol: r.protocol, FromPort: r.from, ToPort: r.to,
-      ...(r.cidr ? { CidrIpv4: r.cidr } : {}), ...(r.cidr6 ? { CidrIpv6: r.cidr6 } : {}), ...(r.prefixList ? { PrefixListId: r.prefixList } : {}),
-      ...(r.description ? { Description: r.description } : {}), Tags: [],
-    })),
-    { SecurityGroupRuleId: 'sgr-0e9e9e9e9e9e9e9e9', GroupId: groupId, GroupOwnerId: ACCOUNT, IsEgress: true, IpProtocol: '-1', FromPort: -1, ToPort: -1, CidrIpv4: '0.0.0.0/0', Tags: [] },
-  ];
-  ec2.on(DescribeSecurityGroupsCommand, { GroupIds: [groupId] }).resolves({ ...META, SecurityGroups: [sg] });
-  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: sgr });
+  mockGroupAccount(ec2, { groupId, rules, name });
 }
 
 function attached(interfaces: NetworkInterface[]): void {
@@ -79,6 +51,7 @@ const HTTPS_OPEN: Rule = { id: 'sgr-0b2b2b2b2b2b2b2b2', protocol: 'tcp', from: 4
 
 beforeEach(() => {
   ec2.reset();
+  resetGroupAccount(ec2);
   sns.reset();
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'c3d2a4c1-7c1e-5f3e-9d2a-0f1e2d3c4b5a' });
   // a RunInstances' new instance, read once it runs: its groups are the ones the event names

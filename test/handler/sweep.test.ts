@@ -3,14 +3,9 @@
  * evaluated, gone or INCOMPLETE (never lost), the account level is read once, and groups are
  * read in batches.
  */
-import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
-  GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client,
-} from '@aws-sdk/client-s3';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
-import {
-  DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand,
-} from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
@@ -20,13 +15,12 @@ import type { PipelineDeps, TargetOutcome } from '../../lambda/app/pipeline';
 import { sweepBuckets, sweepSecurityGroups } from '../../lambda/app/sweep';
 import { ec2Error, S3_ERRORS, s3Error } from '../helpers/aws-errors';
 import { RecordingLogger } from '../helpers/recording-logger';
+import { ALL_ON, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
-const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
 let logger: RecordingLogger;
 const deps = (): PipelineDeps => {
@@ -43,22 +37,18 @@ beforeEach(() => {
 test('buckets: paginated list, the account evaluated once, gone and unreadable buckets accounted for, none lost', async () => {
   s3.on(ListBucketsCommand, { MaxBuckets: 1000 }).resolves({ ...META, Buckets: [{ Name: 'public-one', BucketRegion: 'eu-west-1' }, { Name: 'deleted-one' }], ContinuationToken: 'page-2' });
   s3.on(ListBucketsCommand, { MaxBuckets: 1000, ContinuationToken: 'page-2' }).resolves({ ...META, Buckets: [{ Name: 'broken-one', BucketRegion: 'eu-west-1' }] });
-  s3control.on(GetAccountPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false, IgnorePublicAcls: false } });
-  const read = (bucket: string) => bucket;
-  s3.on(GetBucketPolicyCommand).callsFake(({ Bucket }: { Bucket: string }) => {
-    if (read(Bucket) === 'deleted-one') throw S3_ERRORS.noSuchBucket();
-    if (Bucket === 'public-one') return { ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-one/*' }] }) };
-    throw S3_ERRORS.noSuchBucketPolicy();
+  const loose = { PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false, IgnorePublicAcls: false } };
+  mockBucketAccount({ s3, s3control }, {
+    accountPublicAccessBlock: loose,
+    policy: ({ Bucket }) => {
+      if (Bucket === 'deleted-one') return S3_ERRORS.noSuchBucket();
+      if (Bucket === 'public-one') return { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-one/*' }] }) };
+      return S3_ERRORS.noSuchBucketPolicy();
+    },
+    acl: ({ Bucket }) => (Bucket === 'broken-one' ? s3Error('InternalError', 500, 'We encountered an internal error. Please try again.') : { Owner: { ID: 'o' }, Grants: [] }),
+    publicAccessBlock: loose,
+    logging: {},
   });
-  s3.on(GetBucketAclCommand).callsFake(({ Bucket }: { Bucket: string }) => {
-    if (Bucket === 'broken-one') throw s3Error('InternalError', 500, 'We encountered an internal error. Please try again.');
-    return { ...META, Owner: { ID: 'o' }, Grants: [] };
-  });
-  s3.on(GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false, IgnorePublicAcls: false } });
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
 
   const outcomes: TargetOutcome[] = [];
   const stats = await sweepBuckets(deps(), { concurrency: 2, onOutcome: (o) => outcomes.push(o) });
@@ -85,14 +75,12 @@ test('buckets: paginated list, the account evaluated once, gone and unreadable b
 
 test('the account-level read failing after retries: the account is INCOMPLETE and notified, every bucket keeps what it read, nothing unawaited', async () => {
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'public-one', BucketRegion: 'eu-west-1' }] });
-  s3control.on(GetAccountPublicAccessBlockCommand).rejects(s3Error('ServiceUnavailable', 503, 'Service Unavailable'));
-  s3.on(GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-one/*' }] }) });
-  s3.on(GetBucketAclCommand).resolves({ ...META, Owner: { ID: 'o' }, Grants: [] });
-  s3.on(GetPublicAccessBlockCommand).rejects(S3_ERRORS.noSuchPublicAccessBlock());
-  s3.on(GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-  s3.on(GetBucketLoggingCommand).resolves({ ...META });
-  s3.on(GetBucketWebsiteCommand).rejects(S3_ERRORS.noSuchWebsite());
-  s3.on(GetBucketTaggingCommand).rejects(S3_ERRORS.noSuchTagSet());
+  mockBucketAccount({ s3, s3control }, {
+    accountPublicAccessBlock: s3Error('ServiceUnavailable', 503, 'Service Unavailable'),
+    policy: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-one/*' }] }) },
+    publicAccessBlock: S3_ERRORS.noSuchPublicAccessBlock(),
+    logging: {},
+  });
   const outcomes: TargetOutcome[] = [];
   await sweepBuckets(deps(), { concurrency: 2, onOutcome: (o) => outcomes.push(o) });
   const results = outcomes.flatMap((o) => (o.kind === 'evaluated' ? [o.result] : []));

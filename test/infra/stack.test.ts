@@ -12,6 +12,9 @@ import { parseConfig, type ExposureGuardConfigInput, type ExposureGuardOptions }
 import { ExposureGuard } from '../../lib/exposure-guard';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
+import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
+import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
 
 const FEATURE_FLAGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -114,7 +117,7 @@ describe('the EC2 EventBridge rule', () => {
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
-        Sid: 'DescribeSecurityGroupExposure', Effect: 'Allow', Resource: '*',
+        Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
         Action: ['ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
       },
       {
@@ -178,14 +181,13 @@ describe('the S3 function', () => {
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
-        Sid: 'ReadBucketExposure', Effect: 'Allow',
+        Sid: 'ReadBuckets', Effect: 'Allow',
         Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
           's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
-      { Sid: 'ReadAccountBlockPublicAccess', Effect: 'Allow', Action: 's3:GetAccountPublicAccessBlock', Resource: '*' },
-      { Sid: 'ListBucketsAfterAccountChange', Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
+      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
     ]);
   });
 
@@ -384,6 +386,25 @@ describe('remediation permissions', () => {
       Namespace: 'ExposureGuard', MetricName: metric, Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
       Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
     });
+  });
+});
+
+describe('every read of the reads tables is granted to the function that makes it, at its scope and no wider', () => {
+  const { template } = synth();
+  const SCOPE: Record<GrantScope, RegExp> = {
+    bucket: /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":s3:::\*"\]\]\}$/,
+    none: /^"\*"$/,
+    'prefix-list': /":ec2:",\{"Ref":"AWS::Region"\},":\*:prefix-list\/\*"/,
+    'own-prefix-list': /":ec2:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":prefix-list\/\*"/,
+  };
+  const rows = [
+    ...[BUCKET_READS, BUCKET_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardS3EvaluatorRole', r] as const),
+    ...[GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSecurityGroupEvaluatorRole', r] as const),
+  ];
+  test.each(rows.map(([role, r]) => [r.command, r.iam, role, r] as const))('%s → %s on %s', (_command, action, role, row) => {
+    const granting = policyStatementsOf(template, role).filter((st) => ([] as string[]).concat(st.Action as string | string[]).includes(action));
+    expect(granting).toHaveLength(1);
+    expect(JSON.stringify(granting[0]!.Resource)).toMatch(SCOPE[row.grant]);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { isObject } from '../model/json';
 import { parsePolicy } from './policy-document';
+import type { BucketField } from './reads';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -32,9 +33,8 @@ const flags: Check = (v) => {
   return undefined;
 };
 
-const BUCKET_FIELDS: Record<string, Check> = {
-  account: string,
-  region: string,
+/** One shape check per read field (the type wants one for every row of BUCKET_READS), plus where it is. */
+const READ_FIELDS: { [F in BucketField]: Check } = {
   policy: nullable(policy),
   acl: nullable(acl),
   publicAccessBlock: nullable(flags),
@@ -43,8 +43,8 @@ const BUCKET_FIELDS: Record<string, Check> = {
   logging: boolean,
   website: boolean,
   tags: object,
-  unreadable: object,
 };
+const BUCKET_FIELDS: Record<string, Check> = { account: string, region: string, ...READ_FIELDS, unreadable: object };
 
 /** The first problem with a BucketSnapshot, or undefined when it can be evaluated. */
 export function bucketSnapshotProblem(value: unknown): string | undefined {

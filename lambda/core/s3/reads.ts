@@ -1,0 +1,39 @@
+/**
+ * The bucket reader's reads, one row per snapshot field (model/reads.ts says what a row is). The
+ * type requires a row for every BucketSnapshot field, and each "not configured" value to be a
+ * value that field can hold. `NoSuchBucket` from any read means the bucket is gone.
+ */
+import type { ReadRow } from '../model/reads';
+import type { BucketSnapshot } from '../model/types';
+
+/** The snapshot fields a read fills (the rest say which bucket it is, or why a field is missing). */
+export type BucketField = Exclude<keyof BucketSnapshot, 'name' | 'account' | 'region' | 'unreadable'>;
+
+type Row<F extends BucketField> = ReadRow & { notConfigured?: { error: string; value: BucketSnapshot[F] } };
+
+export const BUCKET_GONE = 'NoSuchBucket';
+
+export const BUCKET_READS = {
+  policy: { service: 'S3', command: 'GetBucketPolicy', iam: 's3:GetBucketPolicy', grant: 'bucket', notConfigured: { error: 'NoSuchBucketPolicy', value: null } },
+  acl: { service: 'S3', command: 'GetBucketAcl', iam: 's3:GetBucketAcl', grant: 'bucket' },
+  publicAccessBlock: {
+    service: 'S3', command: 'GetPublicAccessBlock', iam: 's3:GetBucketPublicAccessBlock', grant: 'bucket',
+    notConfigured: { error: 'NoSuchPublicAccessBlockConfiguration', value: null },
+  },
+  accountPublicAccessBlock: {
+    service: 'S3 Control', command: 'GetPublicAccessBlock', iam: 's3:GetAccountPublicAccessBlock', grant: 'none',
+    notConfigured: { error: 'NoSuchPublicAccessBlockConfiguration', value: null },
+  },
+  objectOwnership: {
+    service: 'S3', command: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', grant: 'bucket',
+    notConfigured: { error: 'OwnershipControlsNotFoundError', value: null },
+  },
+  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket' },
+  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
+  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', notConfigured: { error: 'NoSuchTagSet', value: {} } },
+} as const satisfies { [F in BucketField]: Row<F> };
+
+/** Listings: every bucket is re-evaluated after an account-level change, and by the sweep. */
+export const BUCKET_LISTINGS = {
+  buckets: { service: 'S3', command: 'ListBuckets', iam: 's3:ListAllMyBuckets', grant: 'none' },
+} as const satisfies Record<string, ReadRow>;

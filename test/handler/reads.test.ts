@@ -1,0 +1,64 @@
+/**
+ * The readers make exactly the calls their reads tables name: a call added to a reader without a
+ * row (and so without an IAM permission in lib/) fails here, naming it.
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readBucket } from '../../lambda/adapters/bucket-reader';
+import { readSecurityGroup } from '../../lambda/adapters/security-group-reader';
+import { bucketSnapshotProblem } from '../../lambda/core/s3/snapshot-validation';
+import { BUCKET_READS } from '../../lambda/core/s3/reads';
+import { GROUP_READS } from '../../lambda/core/sg/reads';
+import { mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
+import { mockBucketAccount } from '../helpers/s3-account';
+
+const s3 = mockClient(S3Client);
+const s3control = mockClient(S3ControlClient);
+const ec2 = mockClient(EC2Client);
+const sent = (...stubs: { calls: () => { args: unknown[] }[] }[]) =>
+  [...new Set(stubs.flatMap((m) => m.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ''))))].sort();
+
+beforeEach(() => {
+  for (const m of [s3, s3control, ec2]) m.reset();
+  resetGroupAccount(ec2);
+});
+
+test('the bucket reader calls exactly the commands of BUCKET_READS, and fills every field', async () => {
+  mockBucketAccount({ s3, s3control });
+  const read = await readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}) }, 'acme-site', { account: '111122223333', region: 'eu-west-1' });
+  expect(sent(s3, s3control)).toEqual([...new Set(Object.values(BUCKET_READS).map((r) => r.command))].sort());
+  expect(read.kind === 'snapshot' && Object.keys(read.snapshot)).toEqual(['name', 'account', 'region', ...Object.keys(BUCKET_READS)]);
+});
+
+test('each "not configured" answer of the table is read as its value, not as unknown', async () => {
+  const answers = Object.fromEntries(Object.entries(BUCKET_READS).flatMap(([field, row]) => ('notConfigured' in row
+    ? [[field, Object.assign(new Error(row.notConfigured.error), { name: row.notConfigured.error, $metadata: { httpStatusCode: 404 } })]] : [])));
+  mockBucketAccount({ s3, s3control }, answers);
+  const read = await readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}) }, 'acme-site', { account: '111122223333' });
+  if (read.kind !== 'snapshot') throw new Error('expected a snapshot');
+  expect(read.snapshot.unreadable).toBeUndefined();
+  for (const [field, row] of Object.entries(BUCKET_READS)) {
+    if ('notConfigured' in row) expect({ field, value: read.snapshot[field as keyof typeof read.snapshot] }).toEqual({ field, value: row.notConfigured.value });
+  }
+});
+
+test('the CLI\'s snapshot validation knows every field the reader fills', async () => {
+  mockBucketAccount({ s3, s3control });
+  const read = await readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}) }, 'acme-site', { account: '111122223333', region: 'eu-west-1' });
+  if (read.kind !== 'snapshot') throw new Error('expected a snapshot');
+  expect(bucketSnapshotProblem(JSON.parse(JSON.stringify(read.snapshot)))).toBeUndefined();
+  for (const field of Object.keys(BUCKET_READS)) {
+    expect(bucketSnapshotProblem({ name: 'b', [field]: 12345 })).toMatch(new RegExp(`^${field}: `));
+  }
+});
+
+test('the security-group reader calls exactly the commands of GROUP_READS (a rule naming a prefix list reads its entries)', async () => {
+  mockGroupAccount(ec2, { groupId: 'sg-0a1b2c3d4e5f60718', rules: [{ id: 'sgr-0a', protocol: 'tcp', from: 22, to: 22, prefixList: 'pl-0b8c9d0e1f2a3b4c5' }] });
+  const read = await readSecurityGroup(new EC2Client({}), 'sg-0a1b2c3d4e5f60718', { account: '111122223333', region: 'eu-west-1' });
+  expect(sent(ec2)).toEqual(Object.values(GROUP_READS).map((r) => r.command).sort());
+  if (read.kind !== 'snapshot') throw new Error('expected a snapshot');
+  const filled = new Set(Object.keys(read.snapshot));
+  expect(Object.values(GROUP_READS).flatMap((r) => r.fields).filter((f) => !filled.has(f))).toEqual([]);
+});
