@@ -1,4 +1,9 @@
-/** A CIDR block as an inclusive integer interval, so ranges can be compared and merged exactly. */
+/**
+ * A CIDR block as an inclusive integer interval, so ranges can be compared and merged exactly.
+ * Parsing is ipaddr.js's; the interval arithmetic ("does the union cover the internet") is ours.
+ */
+import ipaddr from 'ipaddr.js';
+
 export interface Cidr {
   text: string;
   version: 4 | 6;
@@ -11,46 +16,16 @@ export interface Cidr {
 
 const BITS = { 4: 32, 6: 128 } as const;
 
-/** Dotted-quad IPv4 only (no `10`, `0x0a.1` or leading zeros, which AWS rejects). */
-function parseIpv4(text: string): bigint | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const p of parts) {
-    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return undefined;
-    value = (value << 8n) | BigInt(p);
-  }
-  return value;
-}
-
-/** IPv6 with `::` compression and an embedded dotted quad in the last 32 bits. */
-function parseIpv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (half: string): number[] | undefined => {
-    if (half === '') return [];
-    const out: number[] = [];
-    const parts = half.split(':');
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as string;
-      if (i === parts.length - 1 && p.includes('.')) {
-        const v4 = parseIpv4(p);
-        if (v4 === undefined) return undefined;
-        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
-      else return undefined;
-    }
-    return out;
-  };
-  const head = groups(halves[0] as string);
-  const tail = halves.length === 2 ? groups(halves[1] as string) : [];
-  if (!head || !tail) return undefined;
-  // A dotted quad may only close the address.
-  if (halves.length === 2 && (halves[0] as string).includes('.')) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const all = [...head, ...Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
-  return all.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+/**
+ * The address as an integer, parsed by ipaddr.js: IPv4 as a dotted quad only (no `10`,
+ * `0x0a.1` or leading zeros, which AWS rejects); IPv6 with `::` compression and an embedded
+ * dotted quad, but no zone id (`%eth0` is not a CIDR AWS accepts).
+ */
+function addressValue(text: string, version: 4 | 6): bigint | undefined {
+  const valid = version === 4 ? ipaddr.IPv4.isValidFourPartDecimal(text) : !text.includes('%') && ipaddr.IPv6.isValid(text);
+  if (!valid) return undefined;
+  const bytes = (version === 4 ? ipaddr.IPv4 : ipaddr.IPv6).parse(text).toByteArray();
+  return bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
 }
 
 /**
@@ -78,7 +53,7 @@ function parseUncached(text: string): Cidr | undefined {
   const bits = slash < 0 ? undefined : trimmed.slice(slash + 1);
   if (bits !== undefined && !/^\d{1,3}$/.test(bits)) return undefined;
   const version = address.includes(':') ? 6 : 4;
-  const value = version === 4 ? parseIpv4(address) : parseIpv6(address);
+  const value = addressValue(address, version);
   if (value === undefined) return undefined;
   const width = BITS[version];
   const prefix = bits === undefined ? width : Number(bits);
