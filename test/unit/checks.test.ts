@@ -18,7 +18,7 @@ test('every catalog id is the DESIGN check set plus EVALUATION_INCOMPLETE, each 
     'S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_BUCKET_BPA_OFF', 'S3_ACCOUNT_BPA_OFF', 'S3_TLS_NOT_ENFORCED', 'S3_ACLS_ENABLED', 'S3_LOGGING_OFF',
     'SG_OPEN_ALL_TRAFFIC', 'SG_OPEN_HIGH_RISK_PORT', 'SG_OPEN_UNAUTHORIZED_PORT', 'SG_DEFAULT_HAS_RULES', 'EVALUATION_INCOMPLETE', 'GUARD_BLIND',
   ]);
-  for (const id of CHECK_IDS) expect(CHECKS[id].summary.length * CHECKS[id].severity.length).toBeGreaterThan(0);
+  for (const id of CHECK_IDS) expect(CHECKS[id].summary.length * CHECKS[id].severity.length * CHECKS[id].verdict.length).toBeGreaterThan(0);
 });
 
 test('remediation scopes and paging derive from the catalog', () => {

@@ -8,7 +8,7 @@ import type { GuardSettings } from '../model/settings';
 import type { EvaluationResult, Finding, FindingOf, Severity } from '../model/types';
 import { plainText, quoted } from '../model/untrusted';
 import { isIncompleteFinding } from '../model/unread';
-import { pagesOn } from '../checks';
+import { CHECKS, pagesOn } from '../checks';
 
 /** SNS: "less than 100 characters", ASCII without line breaks or control characters. */
 export const MAX_SUBJECT = 99;
@@ -79,17 +79,10 @@ export function verdictOf(f: Finding): string {
       return f.latent ? 'Public bucket policy (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (bucket policy)' : 'Publicly readable (bucket policy)';
     case 'S3_ACL_PUBLIC':
       return f.latent ? 'Public ACL (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (ACL)' : 'Publicly readable (ACL)';
-    case 'S3_BUCKET_BPA_OFF': return 'Block Public Access off';
-    case 'S3_ACCOUNT_BPA_OFF': return 'Account-level Block Public Access off';
-    case 'S3_TLS_NOT_ENFORCED': return 'TLS not enforced';
-    case 'S3_ACLS_ENABLED': return 'ACLs enabled';
-    case 'S3_LOGGING_OFF': return 'Server access logging off';
-    case 'SG_OPEN_ALL_TRAFFIC': return `All traffic open to the internet${latent}`;
+    case 'SG_OPEN_ALL_TRAFFIC': return `${CHECKS[f.checkId].verdict}${latent}`;
     case 'SG_OPEN_HIGH_RISK_PORT':
     case 'SG_OPEN_UNAUTHORIZED_PORT': return `${portsPhrase(f)} open to the internet${latent}`;
-    case 'SG_DEFAULT_HAS_RULES': return 'Default security group has rules';
-    case 'EVALUATION_INCOMPLETE': return 'Could not be fully checked';
-    case 'GUARD_BLIND': return 'Exposure Guard is blind';
+    default: return CHECKS[f.checkId].verdict;
   }
 }
 
