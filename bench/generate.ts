@@ -7,6 +7,7 @@
  * sources each plus the matching DescribeSecurityGroupRules items. Sizes follow a long tail: most
  * policies and groups are small, a few are large (up to 20 statements, 60 ingress rules).
  */
+import type { FullBucketSnapshot } from '../lambda/core/s3/reads';
 import type {
   AclGrant, BucketAcl, BucketSnapshot, ObjectOwnership, PublicAccessBlockFlags, SecurityGroupSnapshot, SgAttachment,
   SgIpPermission, SgRule,
@@ -254,7 +255,7 @@ function bpa(d: Dice): PublicAccessBlockFlags | null {
 function bucketSnapshot(d: Dice, i: number): BucketSnapshot {
   const account = d.digits(12);
   const name = `${d.pick(TEAMS)}-${d.pick(ENVS)}-${d.pick(['assets', 'logs', 'exports', 'backups', 'site', 'raw'])}-${i}-${d.hex(6)}`;
-  const snapshot: BucketSnapshot = {
+  const snapshot: FullBucketSnapshot = {
     name, account, region: d.pick(REGIONS),
     policy: d.weighted([[7, () => policy(d, name, account)], [3, () => null]] as const)(),
     acl: acl(d),

@@ -5,6 +5,7 @@
  *   npx tsx scripts/example-notification.ts sg     SSH opened to the internet on a web server's group
  *   npx tsx scripts/example-notification.ts unread a bucket whose own policy denies the guard its reads
  */
+import type { FullBucketSnapshot } from '../lambda/core/s3/reads';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { triggerOf } from '../lambda/core/events/cloudtrail';
@@ -23,8 +24,8 @@ function bucketExample(): { event: unknown; result: EvaluationResult } {
   name: 'acme-site', account: '111122223333', region: 'eu-west-1',
   policy: { Version: '2012-10-17', Statement: [{ Sid: 'OpenUpload', Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::acme-site/*' }] },
   acl: { Owner: { ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Grants: [] },
-  publicAccessBlock: null, accountPublicAccessBlock: ALL_OFF, objectOwnership: 'BucketOwnerEnforced', logging: false, website: false,
-});
+  publicAccessBlock: null, accountPublicAccessBlock: ALL_OFF, objectOwnership: 'BucketOwnerEnforced', logging: false, website: false, tags: {},
+} satisfies FullBucketSnapshot);
   return { event, result };
 }
 

@@ -5,6 +5,8 @@
  */
 import type { Finding, FindingOf, RemediatedBy } from './findings';
 import type { RemediationModes } from './model/settings';
+import type { BucketField } from './s3/reads';
+import type { GroupField } from './sg/reads';
 
 export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'any';
 
@@ -27,7 +29,7 @@ export interface CheckFacts {
   /** The remediation mode whose action closes it, if any. */
   remediation?: keyof RemediationModes;
   /** The snapshot fields it reads: when one is unknown, the check does not run and says so. */
-  reads: readonly string[];
+  reads: readonly (BucketField | GroupField)[];
   /**
    * Where its message goes: `own` on the resource evaluated; `account` only on the account
    * resource (one account setting must not send one message per bucket).

@@ -271,15 +271,13 @@ describe('the deployed entry point', () => {
       const S3 = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
       const Control = require('@aws-sdk/client-s3-control') as typeof import('@aws-sdk/client-s3-control');
       const Sns = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
-      const s3i = mock(S3.S3Client);
-      s3i.on(S3.GetBucketPolicyCommand).resolves({ ...META, Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) });
-      s3i.on(S3.GetBucketAclCommand).resolves({ ...META, Owner: OWNER, Grants: [] });
-      s3i.on(S3.GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
-      s3i.on(S3.GetBucketOwnershipControlsCommand).resolves({ ...META, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-      s3i.on(S3.GetBucketLoggingCommand).resolves({ ...META });
-      s3i.on(S3.GetBucketWebsiteCommand).resolves({ ...META });
-      s3i.on(S3.GetBucketTaggingCommand).resolves({ ...META, TagSet: [] });
-      mock(Control.S3ControlClient).on(Control.GetPublicAccessBlockCommand).resolves({ ...META, PublicAccessBlockConfiguration: ALL_OFF });
+      // The helper too, so its SDK command classes are this registry's.
+      const account = require('../helpers/s3-account') as typeof import('../helpers/s3-account');
+      account.mockBucketAccount({ s3: mock(S3.S3Client), s3control: mock(Control.S3ControlClient) }, {
+        policy: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) },
+        publicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+        accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+      });
       isolatedSns = mock(Sns.SNSClient);
       isolatedSns.on(Sns.PublishCommand).resolves({ ...META, MessageId: 'm-1' });
       handler = require('../../lambda/handlers/s3-event').handler;

@@ -12,7 +12,7 @@ import { parseConfig, type ExposureGuardConfigInput, type ExposureGuardOptions }
 import { ExposureGuard } from '../../lib/exposure-guard';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
-import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
+import { actionsByScope, type GrantScope, type ReadRow } from '../../lambda/core/model/reads';
 import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
@@ -118,14 +118,15 @@ describe('the EC2 EventBridge rule', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
         Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
-        Action: ['ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
+        // The reads table is the reviewed list (lambda/core/sg/reads.ts); this holds the statement's shape.
+        Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS).none,
       },
       {
-        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
+        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS)['prefix-list']![0],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },
       },
       {
-        Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListAssociations',
+        Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS)['own-prefix-list']![0],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':prefix-list/*']] },
       },
     ]);
@@ -182,12 +183,12 @@ describe('the S3 function', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
         Sid: 'ReadBuckets', Effect: 'Allow',
-        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
-          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
+        // The reads table is the reviewed list (lambda/core/s3/reads.ts); this holds the statement's shape.
+        Action: actionsByScope(BUCKET_READS, BUCKET_LISTINGS).bucket,
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
-      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
+      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: actionsByScope(BUCKET_READS, BUCKET_LISTINGS).none, Resource: '*' },
     ]);
   });
 

@@ -1,4 +1,6 @@
 /** The check catalog is the one place a check's facts live: the README's table is rendered from it. */
+import type { BucketSnapshot } from '../../lambda/core/model/types';
+import type { FullBucketSnapshot } from '../../lambda/core/s3/reads';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateBucketSnapshots, generateSecurityGroupSnapshots } from '../../bench/generate';
@@ -45,7 +47,7 @@ test('every finding the evaluators produce names only controls its catalog entry
 
 describe('a check whose read is unknown does not run, and says so (no check depends on another having run)', () => {
   const OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
-  const exposed = () => ({
+  const exposed = (): FullBucketSnapshot => ({
     name: 'b', account: '111122223333', region: 'eu-west-1', publicAccessBlock: OFF, accountPublicAccessBlock: OFF,
     policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }] },
     acl: { Owner: { ID: 'o' }, Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] },
@@ -54,9 +56,9 @@ describe('a check whose read is unknown does not run, and says so (no check depe
   const s3Checks = CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3') && CHECKS[id].reads.length > 0);
   const fields = [...new Set(s3Checks.flatMap((id) => CHECKS[id].reads))];
   test.each(fields)('%s unknown', (field) => {
-    const snapshot = exposed() as Record<string, unknown>;
-    delete snapshot[field];
-    const r = evaluateBucket(snapshot as never);
+    const snapshot: BucketSnapshot = exposed();
+    delete snapshot[field as keyof BucketSnapshot];
+    const r = evaluateBucket(snapshot);
     expect(r.unknown).toContain(field);
     const ran = new Set(r.findings.map((f) => f.checkId));
     for (const id of s3Checks.filter((c) => (CHECKS[c].reads as readonly string[]).includes(field))) expect({ id, ran: ran.has(id) }).toEqual({ id, ran: false });

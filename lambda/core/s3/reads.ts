@@ -9,6 +9,12 @@ import type { BucketSnapshot } from '../model/types';
 /** The snapshot fields a read fills (the rest say which bucket it is, or why a field is missing). */
 export type BucketField = Exclude<keyof BucketSnapshot, 'name' | 'account' | 'region' | 'unreadable'>;
 
+/**
+ * A snapshot with every read field present: what the reader returns when every read succeeds.
+ * Builders of complete snapshots (tests, the benchmark) declare it, so a new read names them.
+ */
+export type FullBucketSnapshot = BucketSnapshot & { [F in BucketField]-?: BucketSnapshot[F] };
+
 type Row<F extends BucketField> = ReadRow & { notConfigured?: { error: string; value: BucketSnapshot[F] } };
 
 export const BUCKET_GONE = 'NoSuchBucket';
