@@ -5,7 +5,7 @@
  *   npx tsx scripts/example-notification.ts sg     SSH opened to the internet on a web server's group
  *   npx tsx scripts/example-notification.ts unread a bucket whose own policy denies the guard its reads
  */
-import type { FullBucketSnapshot } from '../lambda/core/s3/reads';
+import { lockedDownBucket } from '../test/helpers/s3-account';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { triggerOf } from '../lambda/core/events/cloudtrail';
@@ -20,12 +20,12 @@ const fixture = (...parts: string[]) => JSON.parse(readFileSync(join(__dirname, 
 function bucketExample(): { event: unknown; result: EvaluationResult } {
   const event = fixture('cloudtrail', 's3-put-bucket-policy.json');
   const ALL_OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
-  const result = evaluateBucket({
-  name: 'acme-site', account: '111122223333', region: 'eu-west-1',
+  const result = evaluateBucket(lockedDownBucket({
+  name: 'acme-site',
   policy: { Version: '2012-10-17', Statement: [{ Sid: 'OpenUpload', Effect: 'Allow', Principal: '*', Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::acme-site/*' }] },
   acl: { Owner: { ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be' }, Grants: [] },
-  publicAccessBlock: null, accountPublicAccessBlock: ALL_OFF, objectOwnership: 'BucketOwnerEnforced', logging: false, website: false, tags: {},
-} satisfies FullBucketSnapshot);
+  publicAccessBlock: null, accountPublicAccessBlock: ALL_OFF, logging: false,
+}));
   return { event, result };
 }
 

@@ -5,7 +5,8 @@
  * no suite breaks because it did not mock the new call.
  */
 import type { AwsStub } from 'aws-sdk-client-mock';
-import { BUCKET_READS, type BucketField } from '../../lambda/core/s3/reads';
+import type { BucketSnapshot } from '../../lambda/core/model/types';
+import { BUCKET_READS, type BucketField, type FullBucketSnapshot } from '../../lambda/core/s3/reads';
 import { S3_ERRORS } from './aws-errors';
 import { commandOf } from './commands';
 
@@ -25,6 +26,22 @@ type Output = Record<string, unknown>;
 type Input = { Bucket?: string; AccountId?: string };
 /** An SDK output (without $metadata), an error to reject with, or either computed from the input. */
 export type Answer = Output | Error | ((input: Input) => Output | Error);
+
+/**
+ * The snapshot of a fully locked-down bucket, for tests that evaluate snapshots directly; each
+ * opens one thing with `over`. FullBucketSnapshot makes a new read field a type error here.
+ */
+export function lockedDownBucket(over: Partial<BucketSnapshot> = {}): BucketSnapshot {
+  const name = over.name ?? 'b';
+  const full: FullBucketSnapshot = {
+    name, account: '111122223333', region: 'eu-west-1',
+    policy: { Version: '2012-10-17', Statement: [tlsDeny(name)] },
+    acl: { Owner: OWNER, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName: 'owner' }, Permission: 'FULL_CONTROL' }] },
+    publicAccessBlock: ALL_ON, accountPublicAccessBlock: ALL_ON, objectOwnership: 'BucketOwnerEnforced',
+    logging: true, website: false, tags: {},
+  };
+  return { ...full, ...over };
+}
 
 /** How a locked-down bucket answers each read: one answer per row of BUCKET_READS. */
 export const LOCKED_DOWN: Record<BucketField, Answer> = {

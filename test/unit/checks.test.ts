@@ -1,6 +1,6 @@
 /** The check catalog is the one place a check's facts live: the README's table is rendered from it. */
 import type { BucketSnapshot } from '../../lambda/core/model/types';
-import type { FullBucketSnapshot } from '../../lambda/core/s3/reads';
+import { lockedDownBucket } from '../helpers/s3-account';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateBucketSnapshots, generateSecurityGroupSnapshots } from '../../bench/generate';
@@ -47,11 +47,11 @@ test('every finding the evaluators produce names only controls its catalog entry
 
 describe('a check whose read is unknown does not run, and says so (no check depends on another having run)', () => {
   const OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
-  const exposed = (): FullBucketSnapshot => ({
-    name: 'b', account: '111122223333', region: 'eu-west-1', publicAccessBlock: OFF, accountPublicAccessBlock: OFF,
+  const exposed = (): BucketSnapshot => lockedDownBucket({
+    publicAccessBlock: OFF, accountPublicAccessBlock: OFF,
     policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }] },
     acl: { Owner: { ID: 'o' }, Grants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] },
-    objectOwnership: 'ObjectWriter', logging: false, website: false, tags: {},
+    objectOwnership: 'ObjectWriter', logging: false,
   });
   const s3Checks = CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3') && CHECKS[id].reads.length > 0);
   const fields = [...new Set(s3Checks.flatMap((id) => CHECKS[id].reads))];

@@ -15,28 +15,31 @@ export type BucketField = Exclude<keyof BucketSnapshot, 'name' | 'account' | 're
  */
 export type FullBucketSnapshot = BucketSnapshot & { [F in BucketField]-?: BucketSnapshot[F] };
 
-type Row<F extends BucketField> = ReadRow & { notConfigured?: { error: string; value: BucketSnapshot[F] } };
+/** How a snapshot file's value for the field is checked (s3/snapshot-validation.ts), and whether null is allowed. */
+export type FieldShape = 'policy' | 'acl' | 'flags' | 'string' | 'boolean' | 'object';
+
+type Row<F extends BucketField> = ReadRow & { shape: FieldShape; nullable?: true; notConfigured?: { error: string; value: BucketSnapshot[F] } };
 
 export const BUCKET_GONE = 'NoSuchBucket';
 
 export const BUCKET_READS = {
-  policy: { service: 'S3', command: 'GetBucketPolicy', iam: 's3:GetBucketPolicy', grant: 'bucket', notConfigured: { error: 'NoSuchBucketPolicy', value: null } },
-  acl: { service: 'S3', command: 'GetBucketAcl', iam: 's3:GetBucketAcl', grant: 'bucket' },
+  policy: { service: 'S3', command: 'GetBucketPolicy', iam: 's3:GetBucketPolicy', grant: 'bucket', shape: 'policy', nullable: true, notConfigured: { error: 'NoSuchBucketPolicy', value: null } },
+  acl: { service: 'S3', command: 'GetBucketAcl', iam: 's3:GetBucketAcl', grant: 'bucket', shape: 'acl', nullable: true },
   publicAccessBlock: {
-    service: 'S3', command: 'GetPublicAccessBlock', iam: 's3:GetBucketPublicAccessBlock', grant: 'bucket',
+    service: 'S3', command: 'GetPublicAccessBlock', iam: 's3:GetBucketPublicAccessBlock', grant: 'bucket', shape: 'flags', nullable: true,
     notConfigured: { error: 'NoSuchPublicAccessBlockConfiguration', value: null },
   },
   accountPublicAccessBlock: {
-    service: 'S3 Control', command: 'GetPublicAccessBlock', iam: 's3:GetAccountPublicAccessBlock', grant: 'none',
+    service: 'S3 Control', command: 'GetPublicAccessBlock', iam: 's3:GetAccountPublicAccessBlock', grant: 'none', shape: 'flags', nullable: true,
     notConfigured: { error: 'NoSuchPublicAccessBlockConfiguration', value: null },
   },
   objectOwnership: {
-    service: 'S3', command: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', grant: 'bucket',
+    service: 'S3', command: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', grant: 'bucket', shape: 'string', nullable: true,
     notConfigured: { error: 'OwnershipControlsNotFoundError', value: null },
   },
-  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket' },
-  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
-  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', notConfigured: { error: 'NoSuchTagSet', value: {} } },
+  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'boolean' },
+  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
+  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', notConfigured: { error: 'NoSuchTagSet', value: {} } },
 } as const satisfies { [F in BucketField]: Row<F> };
 
 /** Listings: every bucket is re-evaluated after an account-level change, and by the sweep. */

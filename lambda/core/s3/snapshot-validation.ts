@@ -4,7 +4,7 @@
  */
 import { isObject } from '../model/json';
 import { parsePolicy } from './policy-document';
-import type { BucketField } from './reads';
+import { BUCKET_READS, type FieldShape } from './reads';
 
 type Check = (value: unknown) => string | undefined;
 
@@ -33,18 +33,18 @@ const flags: Check = (v) => {
   return undefined;
 };
 
-/** One shape check per read field (the type wants one for every row of BUCKET_READS), plus where it is. */
-const READ_FIELDS: { [F in BucketField]: Check } = {
-  policy: nullable(policy),
-  acl: nullable(acl),
-  publicAccessBlock: nullable(flags),
-  accountPublicAccessBlock: nullable(flags),
-  objectOwnership: nullable(string),
-  logging: boolean,
-  website: boolean,
-  tags: object,
+const SHAPES: Record<FieldShape, Check> = { policy, acl, flags, string, boolean, object };
+
+/** Where the bucket is, and each read field's shape from its row of BUCKET_READS. */
+const BUCKET_FIELDS: Record<string, Check> = {
+  account: string,
+  region: string,
+  ...Object.fromEntries(Object.entries(BUCKET_READS).map(([field, row]) => {
+    const check = SHAPES[row.shape];
+    return [field, 'nullable' in row ? nullable(check) : check];
+  })),
+  unreadable: object,
 };
-const BUCKET_FIELDS: Record<string, Check> = { account: string, region: string, ...READ_FIELDS, unreadable: object };
 
 /** The first problem with a BucketSnapshot, or undefined when it can be evaluated. */
 export function bucketSnapshotProblem(value: unknown): string | undefined {

@@ -2,8 +2,8 @@
  * The bucket evaluation: ACL rules, effective vs latent exposure, the configuration checks, and
  * unknown → INCOMPLETE. Snapshot shapes are those the README documents (absent = unknown, null = not configured).
  */
-import type { FullBucketSnapshot } from '../../../lambda/core/s3/reads';
 import { CHECK_IDS, CHECKS } from '../../../lambda/core/checks';
+import { lockedDownBucket } from '../../helpers/s3-account';
 import { evaluateAccount, evaluateBucket } from '../../../lambda/core/s3/evaluator';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/model/settings';
 import type { BucketSnapshot, CheckId, FindingOf, PublicAccessBlockFlags } from '../../../lambda/core/model/types';
@@ -19,20 +19,9 @@ const ownerGrant = { Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName
 const groupGrant = (uri: string, permission: string) => ({ Grantee: { Type: 'Group', URI: uri }, Permission: permission });
 const publicRead = { Version: '2012-10-17', Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }] };
 const publicWrite = { Version: '2012-10-17', Statement: [{ Sid: 'OpenUpload', Effect: 'Allow', Principal: { AWS: '*' }, Action: ['s3:PutObject', 's3:GetObject'], Resource: 'arn:aws:s3:::b/*' }] };
-const tlsOnly = {
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
-};
 
-/** A fully locked-down bucket; each test changes what it is about. */
-function bucket(over: Partial<BucketSnapshot> = {}): BucketSnapshot {
-  const full: FullBucketSnapshot = {
-    name: 'b', account: '111122223333', region: 'eu-west-1', policy: tlsOnly,
-    acl: { Owner: OWNER, Grants: [ownerGrant] }, publicAccessBlock: ALL_ON, accountPublicAccessBlock: ALL_ON,
-    objectOwnership: 'BucketOwnerEnforced', logging: true, website: false, tags: {},
-  };
-  return { ...full, ...over };
-}
+/** A fully locked-down bucket (test/helpers/s3-account.ts); each test changes what it is about. */
+const bucket = (over: Partial<BucketSnapshot> = {}): BucketSnapshot => lockedDownBucket(over);
 const find = <C extends CheckId>(s: BucketSnapshot, id: C): FindingOf<C> | undefined => evaluateBucket(s).findings.find((f): f is FindingOf<C> => f.checkId === id);
 const ids = (s: BucketSnapshot) => evaluateBucket(s).findings.map((f) => f.checkId).sort();
 
