@@ -6,6 +6,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 
 const SEVERITY = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
+/** A name, id or glob; never a negation, which would exempt every resource it does not name. */
+const EXEMPTION = z.string().min(1).refine((p) => !p.startsWith('!'), 'a leading "!" would exempt every resource that does not match: list what to exempt instead');
 const MODE = z.enum(['off', 'dry-run', 'enforce']);
 const PORT = z.number().int().min(0).max(65535);
 const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');
@@ -22,8 +24,8 @@ export const CONFIG_SCHEMA = z.strictObject({
     s3AccountPublicAccess: MODE.default('off'),
     securityGroupIngress: MODE.default('off'),
   }).default({ s3BucketPublicAccess: 'off', s3AccountPublicAccess: 'off', securityGroupIngress: 'off' }),
-  exemptBuckets: z.array(z.string().min(1)).default([]),
-  exemptSecurityGroups: z.array(z.string().min(1)).default([]),
+  exemptBuckets: z.array(EXEMPTION).default([]),
+  exemptSecurityGroups: z.array(EXEMPTION).default([]),
   sweepSchedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be an EventBridge schedule expression, rate(...) or cron(...)').default('rate(1 day)'),
   renotifyAfterHours: z.number().positive().default(24),
   logRetentionDays: z.number().int().refine((d) => RETENTION_DAYS.includes(d), {

@@ -429,6 +429,7 @@ describe('configuration', () => {
     [{ remediation: { s3Bucket: 'enforce' } }, /^exposureGuard\.remediation\.s3Bucket: unknown key/],
     [{ notifyEmails: ['a@example.com'] }, /^exposureGuard\.notifyEmails: unknown key/],
     [{ logRetentionDays: 10 }, /^exposureGuard\.logRetentionDays: must be one of/],
+    [{ exemptBuckets: ['!prod-*'] }, /^exposureGuard\.exemptBuckets\.0: a leading "!" would exempt every resource/],
     [{ sweepSchedule: 'every day' }, /^exposureGuard\.sweepSchedule: must be an EventBridge schedule expression/],
     [{ createTrail: 'yes' }, /^exposureGuard\.createTrail: /],
     ['{"notifyMinSeverity": ', /^exposureGuard: not valid JSON/],

@@ -3,7 +3,7 @@
  * enforce share every decision. Exemptions come from deploy-time config, never from tags that
  * anyone with tagging rights could set.
  */
-import picomatch from 'picomatch';
+import outmatch from 'outmatch';
 import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type PublicAccessBlockFlags, type RemediationReport } from '../model/types';
 import { remediationConcerns } from '../checks';
 import { withEvidence } from '../findings';
@@ -23,15 +23,16 @@ export type Plan<A> =
 const MATCHERS = new Map<string, (name: string) => boolean>();
 
 /**
- * A glob over a bucket name or group id/name, by picomatch: `*`, `?`, `[a-z]`, `[!a]`, `{a,b}`
- * (each alternative a glob itself) and extglobs. Names hold no `/`; `dot` lets `*` match a
- * leading dot too, so a pattern means the same whatever the name starts with.
+ * A glob over a bucket name or group id/name, by outmatch: `*`, `?`, `[a-z]`, `[!a]`, `{a,b}`
+ * (each alternative a glob itself) and extglobs such as `@(a|b)`. Names are not paths, so `*`
+ * crosses `/` (group names may hold one) and a leading dot; a leading `!` is literal, never
+ * "everything but" (config validation refuses it: it would exempt every other resource).
+ * picomatch was measured first: its 24 KiB put the S3 bundle at 1.16× the SDK-only reference.
  */
 export function globMatcher(glob: string): (name: string) => boolean {
   let match = MATCHERS.get(glob);
   if (!match) {
-    // posix: without it picomatch reads `[!0-9]` as the set of `!` and digits, not its negation.
-    match = picomatch(glob, { dot: true, posix: true });
+    match = outmatch(glob, { separator: false, excludeDot: false, '!': false });
     MATCHERS.set(glob, match);
   }
   return match;
