@@ -1,13 +1,14 @@
 /** `exposure-guard scan` against mocked AWS: the sweep path, read-only whatever the config, exit codes. */
 import { ListBucketsCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, RevokeSecurityGroupIngressCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { runScanCommand, type CliIo } from '../../bin/cli';
 import { S3_ERRORS } from '../helpers/aws-errors';
+import { mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
 const s3 = mockClient(S3Client);
@@ -26,6 +27,7 @@ async function scan(argv: string[], files: Record<string, string> = {}) {
 
 beforeEach(() => {
   for (const m of [s3, s3control, ec2, sns, sts]) m.reset();
+  resetGroupAccount(ec2);
   sts.on(GetCallerIdentityCommand).resolves({ ...META, Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/alice', UserId: 'AIDAEXAMPLE' });
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'acme-site', BucketRegion: 'eu-west-1' }] });
   mockBucketAccount({ s3, s3control }, {
@@ -34,12 +36,10 @@ beforeEach(() => {
     publicAccessBlock: S3_ERRORS.noSuchPublicAccessBlock(),
     logging: {},
   });
-  ec2.on(DescribeSecurityGroupsCommand).resolves({ ...META, SecurityGroups: [{
-    GroupId: 'sg-0a1b2c3d4e5f60718', GroupName: 'web', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], IpPermissionsEgress: [],
-  }] });
-  ec2.on(DescribeSecurityGroupRulesCommand).resolves({ ...META, SecurityGroupRules: [
-    { SecurityGroupRuleId: 'sgr-0aaaaaaaaaaaaaaa1', GroupId: 'sg-0a1b2c3d4e5f60718', IsEgress: false, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIpv4: '0.0.0.0/0' }] });
-  ec2.on(DescribeNetworkInterfacesCommand).resolves({ ...META, NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-0a1b2c3d4e5f60718' }], Association: { PublicIp: '203.0.113.7' } }] });
+  mockGroupAccount(ec2, {
+    groupId: 'sg-0a1b2c3d4e5f60718', rules: [{ id: 'sgr-0aaaaaaaaaaaaaaa1', protocol: 'tcp', from: 22, to: 22, cidr: '0.0.0.0/0' }],
+    interfaces: [{ NetworkInterfaceId: 'eni-1', Groups: [{ GroupId: 'sg-0a1b2c3d4e5f60718' }], Association: { PublicIp: '203.0.113.7' } }],
+  });
 });
 
 test('--json prints every evaluated resource: the account, the bucket and the group', async () => {
