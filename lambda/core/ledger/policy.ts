@@ -1,0 +1,160 @@
+/**
+ * The findings ledger's notification policy: given what the ledger holds for one finding and what
+ * the evaluation found now, whether a message goes out, why, and what the ledger holds next.
+ * One policy for the event path and the sweep. Pure: the clock is a parameter.
+ *
+ * A message goes out when a finding is new, when its severity rises (latent → live counts), when
+ * it has stayed open past renotifyAfterHours, and once when it closes. A redelivered event, or a
+ * re-evaluation that finds the same thing, sends nothing. A finding whose check could not run
+ * (its reads unknown) is neither new nor resolved: unknown is never taken for closed.
+ */
+import { CHECKS } from '../checks';
+import type { Finding } from '../findings';
+import { isAtLeast, severityRank } from '../model/severity';
+import type { CheckId, EvaluationResult, ResourceRef, Severity, Trigger } from '../model/types';
+
+export type SendReason = 'new' | 'severity-up' | 'renotify' | 'resolved';
+export type QuietReason = 'duplicate' | 'below-threshold' | 'unchanged' | 'not-evaluated';
+export type Reason = SendReason | QuietReason;
+
+/** What the ledger keeps per finding (resource + check id). */
+export interface LedgerEntry {
+  resourceKey: string;
+  checkId: CheckId;
+  status: 'open' | 'closed';
+  severity: Severity;
+  latent: boolean;
+  title: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** When a message about it last went out, and at what severity (absent: never sent). */
+  lastNotified?: string;
+  notifiedSeverity?: Severity;
+  notifiedLatent?: boolean;
+  /** The call that opened it, when an event did. */
+  openedBy?: Pick<Trigger, 'actor' | 'sourceIp' | 'eventId' | 'eventName'>;
+  /** The last event counted for it: the same event delivered again is a duplicate. */
+  lastEventId?: string;
+  remediation?: string;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+export interface Decision {
+  checkId: CheckId;
+  reason: Reason;
+  send: boolean;
+  /** The entry to write; undefined when nothing changes (a compliant resource costs no write). */
+  next?: LedgerEntry;
+}
+
+export interface PolicySettings {
+  notifyMinSeverity: Severity;
+  renotifyAfterHours: number;
+}
+
+/** A resource's identity in the ledger: the same bucket or group whatever the event spelled. */
+export function resourceKey(r: Pick<ResourceRef, 'type' | 'id' | 'account' | 'region'>): string {
+  // S3 bucket names are global and an account's S3 settings are one; a group lives in a region.
+  const region = r.type === 'security-group' ? r.region ?? '' : '';
+  return [r.type, r.account ?? '', region, r.id].join('#');
+}
+
+function rose(prev: LedgerEntry, f: Finding): boolean {
+  if (prev.notifiedSeverity === undefined) return false;
+  const before = severityRank(prev.notifiedSeverity);
+  const now = severityRank(f.severity);
+  return now > before || (now === before && prev.notifiedLatent === true && !f.latent);
+}
+
+function fell(prev: LedgerEntry, f: Finding): boolean {
+  if (prev.notifiedSeverity === undefined) return false;
+  const before = severityRank(prev.notifiedSeverity);
+  const now = severityRank(f.severity);
+  return now < before || (now === before && prev.notifiedLatent === false && f.latent);
+}
+
+function hoursSince(iso: string | undefined, now: Date): number {
+  return iso === undefined ? Infinity : (now.getTime() - Date.parse(iso)) / 3_600_000;
+}
+
+/** Whether a check ran on this result: none of the fields it reads is unknown. */
+export function checkRan(result: Pick<EvaluationResult, 'unknown'>, checkId: CheckId): boolean {
+  const reads = CHECKS[checkId].reads as readonly string[];
+  return !reads.some((field) => result.unknown.includes(field));
+}
+
+/** One finding's transition. `current` is the finding now, undefined when the check found nothing. */
+export function decideFinding(
+  prev: LedgerEntry | undefined,
+  current: Finding | undefined,
+  at: { now: Date; resourceKey: string; checkId: CheckId; ran: boolean; trigger?: Trigger },
+  settings: PolicySettings,
+): Decision {
+  const now = at.now.toISOString();
+  const { checkId } = at;
+  const open = prev?.status === 'open' ? prev : undefined;
+  const eventId = at.trigger?.eventId;
+  if (open && eventId !== undefined && open.lastEventId === eventId) return { checkId, reason: 'duplicate', send: false };
+
+  if (!current) {
+    if (!open) return { checkId, reason: 'unchanged', send: false };
+    // Not read is not closed: the finding stays open until its check runs and finds nothing.
+    if (!at.ran) return { checkId, reason: 'not-evaluated', send: false };
+    const closedBy = at.trigger?.actor ? `${at.trigger.eventName} by ${at.trigger.actor}` : 'found closed by the sweep';
+    const next: LedgerEntry = { ...open, status: 'closed', closedAt: now, closedBy, lastSeen: now, ...(eventId ? { lastEventId: eventId } : {}) };
+    // Only what was told is told closed.
+    return open.notifiedSeverity !== undefined ? { checkId, reason: 'resolved', send: true, next } : { checkId, reason: 'below-threshold', send: false, next };
+  }
+
+  const loud = isAtLeast(current.severity, settings.notifyMinSeverity);
+  const base: LedgerEntry = {
+    ...(open ?? {}),
+    resourceKey: at.resourceKey, checkId, status: 'open', severity: current.severity, latent: current.latent, title: current.title,
+    firstSeen: open?.firstSeen ?? now, lastSeen: now,
+    ...(eventId ? { lastEventId: eventId } : {}),
+    ...(current.evidence.remediation !== undefined ? { remediation: current.evidence.remediation } : {}),
+  };
+  delete base.closedAt;
+  delete base.closedBy;
+  if (!open && at.trigger && !base.openedBy) {
+    const { actor, sourceIp, eventId: id, eventName } = at.trigger;
+    base.openedBy = { eventName, ...(actor ? { actor } : {}), ...(sourceIp ? { sourceIp } : {}), ...(id ? { eventId: id } : {}) };
+  }
+  const sent = (reason: SendReason): Decision => ({
+    checkId, reason, send: true, next: { ...base, lastNotified: now, notifiedSeverity: current.severity, notifiedLatent: current.latent },
+  });
+
+  // A finding that fell (remediated to latent, a grant narrowed) lowers the level it was told at,
+  // so that rising again is news, not a repeat.
+  if (open && open.notifiedSeverity !== undefined && fell(open, current)) {
+    base.notifiedSeverity = current.severity;
+    base.notifiedLatent = current.latent;
+  }
+  if (!open) return loud ? sent('new') : { checkId, reason: 'below-threshold', send: false, next: base };
+  if (!loud) return { checkId, reason: 'below-threshold', send: false, next: base };
+  if (open.notifiedSeverity === undefined) return sent('new');
+  if (rose(open, current)) return sent('severity-up');
+  if (hoursSince(open.lastNotified, at.now) >= settings.renotifyAfterHours) return sent('renotify');
+  // Nothing to tell; the write only keeps lastSeen (and a lowered level) current.
+  return { checkId, reason: 'unchanged', send: false, next: base };
+}
+
+/**
+ * Every finding of one evaluation against the ledger's entries for that resource: the findings
+ * now, and the open entries whose finding is gone (or whose check could not run).
+ */
+export function decideResult(
+  result: EvaluationResult,
+  entries: readonly LedgerEntry[],
+  now: Date,
+  settings: PolicySettings,
+): Decision[] {
+  const key = resourceKey(result.resource);
+  const byCheck = new Map(entries.map((e) => [e.checkId, e]));
+  const current = new Map(result.findings.map((f) => [f.checkId, f]));
+  const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)])];
+  return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
+    now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}),
+  }, settings));
+}
