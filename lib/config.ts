@@ -4,10 +4,14 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
+import { exemptionPatternProblem } from '../lambda/core/remediation/exemptions';
 
 const SEVERITY = z.enum(['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
-/** A name, id or glob; never a negation, which would exempt every resource it does not name. */
-const EXEMPTION = z.string().min(1).refine((p) => !p.startsWith('!'), 'a leading "!" would exempt every resource that does not match: list what to exempt instead');
+/** A name, id or glob, refused when it cannot be matched exactly and quickly (lambda/core/remediation/exemptions.ts). */
+const EXEMPTION = z.string().superRefine((p, ctx) => {
+  const problem = exemptionPatternProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 const MODE = z.enum(['off', 'dry-run', 'enforce']);
 const PORT = z.number().int().min(0).max(65535);
 const RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is number => typeof v === 'number');

@@ -1,3 +1,4 @@
+import { exemptionPatternProblem } from '../remediation/exemptions';
 import { errorMessage } from './errors';
 import { isSeverity } from './severity';
 import type { Severity } from './types';
@@ -62,6 +63,16 @@ function strings(value: unknown, key: string): string[] {
   return value as string[];
 }
 
+/** A pattern refused at synth cannot reach here from the stack; from anywhere else it fails loudly at init. */
+function exemptions(value: unknown, key: string): string[] {
+  const list = strings(value, key);
+  list.forEach((p, i) => {
+    const problem = exemptionPatternProblem(p);
+    if (problem) throw new SettingsError(`${key}.${i}: ${problem}`);
+  });
+  return list;
+}
+
 function mode(value: unknown, key: string): RemediationMode {
   if (!REMEDIATION_MODES.includes(value as RemediationMode)) {
     throw new SettingsError(`${key} must be one of ${REMEDIATION_MODES.join(', ')}`);
@@ -86,8 +97,8 @@ export function resolveSettings(partial: Record<string, unknown> = {}): GuardSet
   if (partial.allowedPublicPorts !== undefined) s.allowedPublicPorts = ports(partial.allowedPublicPorts, 'allowedPublicPorts');
   if (partial.allowedPublicUdpPorts !== undefined) s.allowedPublicUdpPorts = ports(partial.allowedPublicUdpPorts, 'allowedPublicUdpPorts');
   if (partial.highRiskPorts !== undefined) s.highRiskPorts = ports(partial.highRiskPorts, 'highRiskPorts');
-  if (partial.exemptBuckets !== undefined) s.exemptBuckets = strings(partial.exemptBuckets, 'exemptBuckets');
-  if (partial.exemptSecurityGroups !== undefined) s.exemptSecurityGroups = strings(partial.exemptSecurityGroups, 'exemptSecurityGroups');
+  if (partial.exemptBuckets !== undefined) s.exemptBuckets = exemptions(partial.exemptBuckets, 'exemptBuckets');
+  if (partial.exemptSecurityGroups !== undefined) s.exemptSecurityGroups = exemptions(partial.exemptSecurityGroups, 'exemptSecurityGroups');
   const r = partial.remediation;
   if (r !== undefined) {
     if (typeof r !== 'object' || r === null) throw new SettingsError('remediation must be an object');

@@ -3,10 +3,10 @@
  * enforce share every decision. Exemptions come from deploy-time config, never from tags that
  * anyone with tagging rights could set.
  */
-import outmatch from 'outmatch';
 import { BPA_FLAGS, type BpaFlag, type EvaluationResult, type Finding, type PublicAccessBlockFlags, type RemediationReport } from '../model/types';
 import { remediationConcerns } from '../checks';
 import { withEvidence } from '../findings';
+import { exemptionFor } from './exemptions';
 import { shellQuote } from './fix-commands';
 import type { GuardSettings, RemediationMode } from '../model/settings';
 import type { SgEvidenceRule } from '../sg/evaluator';
@@ -19,29 +19,6 @@ export type Plan<A> =
   | { kind: 'none' }
   | { kind: 'skip'; report: RemediationReport }
   | { kind: 'act'; mode: ActiveMode; action: A; report: RemediationReport };
-
-const MATCHERS = new Map<string, (name: string) => boolean>();
-
-/**
- * A glob over a bucket name or group id/name, by outmatch: `*`, `?`, `[a-z]`, `[!a]`, `{a,b}`
- * (each alternative a glob itself) and extglobs such as `@(a|b)`. Names are not paths, so `*`
- * crosses `/` (group names may hold one) and a leading dot; a leading `!` is literal, never
- * "everything but" (config validation refuses it: it would exempt every other resource).
- * picomatch was measured first: its 24 KiB put the S3 bundle at 1.16× the SDK-only reference.
- */
-export function globMatcher(glob: string): (name: string) => boolean {
-  let match = MATCHERS.get(glob);
-  if (!match) {
-    match = outmatch(glob, { separator: false, excludeDot: false, '!': false });
-    MATCHERS.set(glob, match);
-  }
-  return match;
-}
-
-/** The first exemption pattern (exact or glob) that matches one of the resource's names. */
-export function exemptionFor(names: readonly (string | undefined)[], patterns: readonly string[]): string | undefined {
-  return patterns.find((p) => names.some((n) => n !== undefined && (n === p || globMatcher(p)(n))));
-}
 
 const flagsOff = (flags: PublicAccessBlockFlags | null | undefined): BpaFlag[] => BPA_FLAGS.filter((f) => flags?.[f] !== true);
 

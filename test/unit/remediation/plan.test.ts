@@ -1,5 +1,6 @@
 /** The remediation planner: what each mode would do, exemptions, and what is never revoked. */
-import { exemptionFor, planBlockPublicAccess, planSecurityGroupRevocations, restoreCommand } from '../../../lambda/core/remediation/plan';
+import { exemptionFor, exemptionPatternProblem } from '../../../lambda/core/remediation/exemptions';
+import { planBlockPublicAccess, planSecurityGroupRevocations, restoreCommand } from '../../../lambda/core/remediation/plan';
 import { resolveSettings } from '../../../lambda/core/model/settings';
 import { evaluateSecurityGroup } from '../../../lambda/core/sg/evaluator';
 import type { SecurityGroupSnapshot } from '../../../lambda/core/model/types';
@@ -23,11 +24,14 @@ describe('exemptions: exact names/ids or glob patterns', () => {
     [['log-7'], ['log-[!0-9]'], undefined],
     [['log-x'], ['log-[^0-9]'], 'log-[^0-9]'],
     [['assets-us'], ['assets-{eu,{us,ca}}'], 'assets-{eu,{us,ca}}'],
-    [['assets-ca'], ['assets-@(eu|ca)'], 'assets-@(eu|ca)'],
+    [['db(prod)'], ['*(prod)'], '*(prod)'],
+    [['prod'], ['*(prod)'], undefined],
+    [['assets-ca'], ['assets-@(eu|ca)'], undefined],
     [['.hidden-bucket'], ['*-bucket'], '*-bucket'],
     [['web/frontend'], ['web*'], 'web*'],
     [['dev-x'], ['!prod-*'], undefined],
-    [['dev-x'], ['!(prod-*)'], '!(prod-*)'],
+    [['dev-x'], ['!(prod-*)'], undefined],
+    [['dev-x'], ['{!(prod-*),x}'], undefined],
     [['site.example.com'], ['site?example.com'], 'site?example.com'],
     [['siteXexample.com'], ['site.example.com'], undefined],
     [['a+b'], ['a+b'], 'a+b'],
@@ -160,5 +164,28 @@ describe('security-group revocations', () => {
       .toBe(`aws ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions '[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]'`);
     expect(restoreCommand('sg-1', { direction: 'ingress', protocol: 'tcp', fromPort: 3389, toPort: 3389, source: 'pl-0123', sourceType: 'prefix-list', ports: '3389' }))
       .toContain('"PrefixListIds":[{"PrefixListId":"pl-0123"}]');
+  });
+});
+
+describe('exemption patterns that cannot be matched exactly and quickly are refused', () => {
+  test.each([
+    ['!prod-*', /leading "!"/],
+    ['web-{1..10}', /numeric ranges/],
+    ['*-*-*-*-prod', /at most 3 "\*"/],
+    ['{z..a}', /numeric ranges/],
+    ['[z-a]', /not a valid glob/],
+    ['', /must not be empty/],
+  ])('%j', (pattern, message) => {
+    expect(exemptionPatternProblem(pattern)).toMatch(message);
+  });
+  test.each(['acme-*', 'sg-0123456789abcdef0', 'log-[!0-9]', '{public-assets-*,www.example.com}', '*(prod)', 'a*b*c'])('%j is accepted', (pattern) => {
+    expect(exemptionPatternProblem(pattern)).toBeUndefined();
+  });
+  test('the function refuses them at init too (a config that did not come through the stack)', () => {
+    expect(() => resolveSettings({ exemptSecurityGroups: ['ok', '*-*-*-*'] })).toThrow(/^exemptSecurityGroups\.1: at most 3 "\*"/);
+  });
+  test('three "*" against the longest group name (255 characters) that does not match stays fast enough to not matter', () => {
+    // Not a timing assertion: the bound is structural (at most three "*"); this only exercises it.
+    expect(exemptionFor(['a-'.repeat(127) + 'x'], ['*-*-*-prod'])).toBeUndefined();
   });
 });
