@@ -28,7 +28,8 @@ async function read<T>(call: () => Promise<T | undefined>, row: ReadRow): Promis
     return { ok: true, value };
   } catch (error) {
     const name = errorName(error);
-    if (row.notConfigured && name === row.notConfigured.error) return { ok: true, value: row.notConfigured.value as T };
+    // A copy: the table's `{}` must not become every untagged bucket's shared object.
+    if (row.notConfigured && name === row.notConfigured.error) return { ok: true, value: structuredClone(row.notConfigured.value) as T };
     if (name === BUCKET_GONE) throw new ResourceGoneError(errorMessage(error));
     if (isAccessDenied(error)) return { ok: false, reason: `${name}: ${errorMessage(error)}` };
     return { ok: false, reason: `${name}: ${errorMessage(error)} (after retries)`, transient: error };
@@ -97,7 +98,6 @@ const CALLS: { [F in BucketLevelField]: (s3: S3Client, input: Input) => Promise<
     return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
   },
 };
-const BUCKET_LEVEL = Object.keys(CALLS) as BucketLevelField[];
 
 /** Reads every field of a BucketSnapshot, all calls in parallel. */
 export async function readBucket(
@@ -108,24 +108,22 @@ export async function readBucket(
 ): Promise<BucketRead> {
   const input: Input = { Bucket: name, ExpectedBucketOwner: where.account };
   try {
-    const [accountBpa, ...fields] = await Promise.all([
-      clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account),
-      ...BUCKET_LEVEL.map((field) => read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field])),
-    ]);
+    // Every read in parallel, in the table's order (the first transient failure rethrown is the first row's).
+    const fields = Object.keys(BUCKET_READS) as BucketField[];
+    const reads = await Promise.all(fields.map((field) => (field === 'accountPublicAccessBlock'
+      ? clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account)
+      : read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]))));
     if ((options.transient ?? 'throw') === 'throw') {
-      const failed = [accountBpa, ...fields].find(isTransient);
+      const failed = reads.find(isTransient);
       if (failed) throw failed.transient;
     }
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
     const unreadable: Record<string, string> = {};
-    const set = (key: BucketField, field: Field<unknown> | TransientField) => {
+    fields.forEach((key, i) => {
+      const field = reads[i]!;
       if (field.ok) (snapshot as Record<BucketField, unknown>)[key] = field.value;
       else unreadable[key] = field.reason;
-    };
-    // In the table's order, so snapshots read alike print alike.
-    for (const key of Object.keys(BUCKET_READS) as BucketField[]) {
-      set(key, key === 'accountPublicAccessBlock' ? accountBpa : fields[BUCKET_LEVEL.indexOf(key)]!);
-    }
+    });
     if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
     return { kind: 'snapshot', snapshot };
   } catch (error) {

@@ -5,7 +5,6 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { SecurityGroupSnapshot, SgRule } from '../core/model/types';
 import { attachment } from './security-group-reader';
-import { PREFIX_LIST_GONE } from '../core/sg/reads';
 import { errorMessage, errorName, isAccessDenied } from './aws-errors';
 
 /**
@@ -47,7 +46,7 @@ function prefixListResolver(ec2: EC2Client) {
       entry = all(paginateGetManagedPrefixListEntries({ client: ec2, pageSize: 100 }, { PrefixListId: id }), (p) => p.Entries)
         .then((es) => es.map((e) => e.Cidr).filter((c): c is string => !!c))
         // Denied, deleted, or failing after retries: the list is unresolved and its rules INCOMPLETE.
-        .catch((error) => ({ unreadable: `${errorName(error)}: ${errorMessage(error)}${isAccessDenied(error) || PREFIX_LIST_GONE.includes(errorName(error)) ? '' : ' (after retries)'}` }));
+        .catch((error) => ({ unreadable: `${errorName(error)}: ${errorMessage(error)}${isAccessDenied(error) || /^InvalidPrefixList/.test(errorName(error)) ? '' : ' (after retries)'}` }));
       cache.set(id, entry);
     }
     return entry;

@@ -48,10 +48,6 @@ export type Finding = { [C in CheckId]: FindingFor<C> }[CheckId];
 /** The findings of these check ids, each with its own evidence. */
 export type FindingOf<C extends CheckId> = Extract<Finding, { checkId: C }>;
 
-export function isFindingOf<C extends CheckId>(f: Finding, ...ids: C[]): f is FindingOf<C> {
-  return (ids as CheckId[]).includes(f.checkId);
-}
-
 /** The check ids a remediation mode's action closes, from the catalog. */
 export type RemediatedBy<M extends keyof RemediationModes> = {
   [K in CheckId]: (typeof CHECKS)[K] extends { remediation: M } ? K : never;

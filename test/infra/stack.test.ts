@@ -12,7 +12,7 @@ import { parseConfig, type ExposureGuardConfigInput, type ExposureGuardOptions }
 import { ExposureGuard } from '../../lib/exposure-guard';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
-import { actionsByScope, type GrantScope, type ReadRow } from '../../lambda/core/model/reads';
+import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
 import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
@@ -118,15 +118,15 @@ describe('the EC2 EventBridge rule', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
         Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
-        // The reads table is the reviewed list (lambda/core/sg/reads.ts); this holds the statement's shape.
-        Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS).none,
+        // Written out, not derived: this is the independent check of what the reads table grants.
+        Action: ['ec2:DescribeInstances', 'ec2:DescribeManagedPrefixLists', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups'],
       },
       {
-        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS)['prefix-list']![0],
+        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },
       },
       {
-        Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: actionsByScope(GROUP_READS, GROUP_LOOKUPS)['own-prefix-list']![0],
+        Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListAssociations',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':prefix-list/*']] },
       },
     ]);
@@ -183,12 +183,13 @@ describe('the S3 function', () => {
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
       {
         Sid: 'ReadBuckets', Effect: 'Allow',
-        // The reads table is the reviewed list (lambda/core/s3/reads.ts); this holds the statement's shape.
-        Action: actionsByScope(BUCKET_READS, BUCKET_LISTINGS).bucket,
+        // Written out, not derived: this is the independent check of what the reads table grants.
+        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
+          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
-      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: actionsByScope(BUCKET_READS, BUCKET_LISTINGS).none, Resource: '*' },
+      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
     ]);
   });
 

@@ -22,9 +22,22 @@ const BITS = { 4: 32, 6: 128 } as const;
  * dotted quad, but no zone id (`%eth0` is not a CIDR AWS accepts).
  */
 function addressValue(text: string, version: 4 | 6): bigint | undefined {
-  const valid = version === 4 ? ipaddr.IPv4.isValidFourPartDecimal(text) : !text.includes('%') && ipaddr.IPv6.isValid(text);
-  if (!valid) return undefined;
-  const bytes = (version === 4 ? ipaddr.IPv4 : ipaddr.IPv6).parse(text).toByteArray();
+  if (version === 4) return ipaddr.IPv4.isValidFourPartDecimal(text) ? toBigInt(ipaddr.IPv4.parse(text).toByteArray()) : undefined;
+  if (text.includes('%')) return undefined;
+  // The embedded quad is held to the IPv4 rules and written as two hex groups first: ipaddr.js
+  // would accept `::ffff:010.0.0.1` and read `::1.2.3.4` as `::ffff:1.2.3.4`.
+  const colon = text.lastIndexOf(':');
+  const tail = text.slice(colon + 1);
+  let hex = text;
+  if (tail.includes('.')) {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(tail)) return undefined;
+    const [a, b, c, d] = ipaddr.IPv4.parse(tail).octets as [number, number, number, number];
+    hex = `${text.slice(0, colon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  return ipaddr.IPv6.isValid(hex) ? toBigInt(ipaddr.IPv6.parse(hex).toByteArray()) : undefined;
+}
+
+function toBigInt(bytes: number[]): bigint {
   return bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
 }
 

@@ -79,7 +79,7 @@ export function spanIn(rule: FlatRule, protocol: string): Span {
 }
 
 /** openingsOf is asked for the same candidates and protocol by several checks: computed once. */
-export const OPENINGS = new WeakMap<readonly Candidate[], Map<string, OpenSpan[]>>();
+const OPENINGS = new WeakMap<readonly Candidate[], Map<string, OpenSpan[]>>();
 
 export function openingsOf(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
   let byProtocol = OPENINGS.get(candidates);
@@ -89,7 +89,7 @@ export function openingsOf(candidates: readonly Candidate[], protocol: string): 
   return spans;
 }
 
-export function computeOpenings(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
+function computeOpenings(candidates: readonly Candidate[], protocol: string): OpenSpan[] {
   const members = candidates
     .filter((c) => c.rule.protocol === protocol || c.rule.protocol === '-1')
     .map((c) => ({ candidate: c, span: spanIn(c.rule, protocol) }));

@@ -1,7 +1,9 @@
 /**
  * The security-group reader's reads (model/reads.ts says what a row is), and the look-ups that
- * lead from an instance, interface or prefix list to the groups it concerns. The type requires
- * every SecurityGroupSnapshot field to be filled by exactly the reads listed.
+ * lead from an instance, interface or prefix list to the groups it concerns. Each read declares
+ * the snapshot fields it fills, and a compile-time check holds those to every SecurityGroupSnapshot
+ * field; the reader's own code is held to the table by test/handler/reads.test.ts (it sends exactly
+ * these commands and fills every declared field). Roles and the fault matrix derive from it.
  */
 import type { ReadRow } from '../model/reads';
 import type { Same } from '../model/same';
