@@ -38,20 +38,25 @@ export interface LedgerEntry {
   remediation?: string;
   closedAt?: string;
   closedBy?: string;
+  /**
+   * A message claimed but not yet confirmed sent. The claimant's retry (same claim id) or anyone
+   * after the lease sends it again: a publish that failed after the claim is never lost.
+   */
+  unsent?: { claimId: string; at: string; reason: SendReason };
 }
 
-export interface Decision {
-  checkId: CheckId;
-  reason: Reason;
-  send: boolean;
-  /** The entry to write; undefined when nothing changes (a compliant resource costs no write). */
-  next?: LedgerEntry;
-}
+/** `next` is the entry to write; absent when nothing changes (a compliant resource costs no write). */
+export type Decision =
+  | { checkId: CheckId; send: true; reason: SendReason; next: LedgerEntry }
+  | { checkId: CheckId; send: false; reason: QuietReason; next?: LedgerEntry };
 
 export interface PolicySettings {
   notifyMinSeverity: Severity;
   renotifyAfterHours: number;
 }
+
+/** Longer than the function's timeout (120 s): a claim older than this was never going to be confirmed. */
+export const CLAIM_LEASE_MINUTES = 5;
 
 /** A resource's identity in the ledger: the same bucket or group whatever the event spelled. */
 export function resourceKey(r: Pick<ResourceRef, 'type' | 'id' | 'account' | 'region'>): string {
@@ -88,13 +93,21 @@ export function checkRan(result: Pick<EvaluationResult, 'unknown'>, checkId: Che
 export function decideFinding(
   prev: LedgerEntry | undefined,
   current: Finding | undefined,
-  at: { now: Date; resourceKey: string; checkId: CheckId; ran: boolean; trigger?: Trigger },
+  at: { now: Date; resourceKey: string; checkId: CheckId; ran: boolean; trigger?: Trigger; claimId?: string },
   settings: PolicySettings,
 ): Decision {
   const now = at.now.toISOString();
   const { checkId } = at;
   const open = prev?.status === 'open' ? prev : undefined;
   const eventId = at.trigger?.eventId;
+  if (prev?.unsent) {
+    const mine = at.claimId !== undefined && prev.unsent.claimId === at.claimId;
+    const stale = hoursSince(prev.unsent.at, at.now) * 60 >= CLAIM_LEASE_MINUTES;
+    // Someone else is sending it right now: theirs is the message.
+    if (!mine && !stale) return { checkId, reason: 'duplicate', send: false };
+    // Claimed and never confirmed: send what was claimed, now.
+    return { checkId, reason: prev.unsent.reason, send: true, next: { ...prev, lastNotified: now } };
+  }
   if (open && eventId !== undefined && open.lastEventId === eventId) return { checkId, reason: 'duplicate', send: false };
 
   if (!current) {
@@ -149,12 +162,13 @@ export function decideResult(
   entries: readonly LedgerEntry[],
   now: Date,
   settings: PolicySettings,
+  claimId?: string,
 ): Decision[] {
   const key = resourceKey(result.resource);
   const byCheck = new Map(entries.map((e) => [e.checkId, e]));
   const current = new Map(result.findings.map((f) => [f.checkId, f]));
   const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)])];
   return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
-    now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}),
+    now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}), ...(claimId ? { claimId } : {}),
   }, settings));
 }

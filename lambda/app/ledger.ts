@@ -1,0 +1,62 @@
+/**
+ * One evaluation against the findings ledger: decide every finding (core/ledger/policy.ts), write
+ * each decision conditionally, and claim the messages to send before they are sent. Two
+ * invocations racing on one finding: one claim wins, the other re-reads and finds nothing to send.
+ * A publish that fails after the claim leaves the claim unsent: the retry (same claim id) sends it.
+ */
+import type { LedgerStore, StoredEntry } from '../adapters/ledger-store';
+import { decideResult, resourceKey, type Decision, type PolicySettings } from '../core/ledger/policy';
+import type { EvaluationResult } from '../core/model/types';
+
+export interface LedgerDeps {
+  store: LedgerStore;
+  settings: PolicySettings;
+  now: () => Date;
+  /** Same on a retry of the same work (the CloudTrail event id, the sweep batch's message id). */
+  claimId: string;
+}
+
+export interface Recorded {
+  /** One decision per finding and per open entry, with why a message is or is not sent. */
+  decisions: Decision[];
+  /** The decisions whose message this invocation claimed and must send. */
+  claimed: Decision[];
+  /** Call once the message is out: clears the claims. */
+  confirm: () => Promise<void>;
+}
+
+/** Conflicts in a row before the event is handed to Lambda's retry. */
+const ATTEMPTS = 3;
+
+export class LedgerContentionError extends Error {
+  override name = 'LedgerContentionError';
+}
+
+export async function recordEvaluation(result: EvaluationResult, deps: LedgerDeps, prefetched?: Promise<StoredEntry[]>): Promise<Recorded> {
+  const key = resourceKey(result.resource);
+  const done = new Map<string, Decision>();
+  let pending: Promise<StoredEntry[]> = prefetched ?? deps.store.entriesFor(key);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const entries = await pending;
+    const now = deps.now();
+    const versions = new Map(entries.map((e) => [e.checkId, e.version]));
+    const decisions = decideResult(result, entries, now, deps.settings, deps.claimId).filter((d) => !done.has(d.checkId));
+    const outcomes = await Promise.all(decisions.map(async (d) => {
+      if (!d.next) return 'written' as const;
+      const claim = d.send ? { claimId: deps.claimId, at: now.toISOString(), reason: d.reason } : undefined;
+      return deps.store.write(d.next, versions.get(d.checkId), claim);
+    }));
+    decisions.forEach((d, i) => { if (outcomes[i] === 'written') done.set(d.checkId, d); });
+    if (outcomes.every((o) => o === 'written')) {
+      const all = [...done.values()];
+      const claimed = all.filter((d): d is Extract<Decision, { send: true }> => d.send);
+      return {
+        decisions: all, claimed,
+        confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
+      };
+    }
+    // Another invocation wrote first: decide again from what it wrote.
+    pending = deps.store.entriesFor(key);
+  }
+  throw new LedgerContentionError(`the ledger entries of ${key} kept changing under this invocation (${ATTEMPTS} attempts)`);
+}
