@@ -74,6 +74,12 @@ export interface ReadOptions {
    * error and every other field keeps what was read.
    */
   transient?: 'throw' | 'unknown';
+  /**
+   * When the context reads (rows marked `context`) are made: `always` in parallel with the rest
+   * (the event path: latency matters there, calls do not), or only when this says the snapshot
+   * read so far needs them (the sweep: a private bucket costs two calls fewer).
+   */
+  context?: 'always' | ((snapshot: BucketSnapshot) => boolean);
 }
 
 type BucketLevelField = Exclude<BucketField, 'accountPublicAccessBlock'>;
@@ -109,21 +115,35 @@ export async function readBucket(
   const input: Input = { Bucket: name, ExpectedBucketOwner: where.account };
   try {
     // Every read in parallel, in the table's order (the first transient failure rethrown is the first row's).
-    const fields = Object.keys(BUCKET_READS) as BucketField[];
-    const reads = await Promise.all(fields.map((field) => (field === 'accountPublicAccessBlock'
+    const context = options.context ?? 'always';
+    const all = Object.keys(BUCKET_READS) as BucketField[];
+    const isContext = (f: BucketField) => 'context' in BUCKET_READS[f];
+    const readField = (field: BucketField) => (field === 'accountPublicAccessBlock'
       ? clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account)
-      : read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]))));
-    if ((options.transient ?? 'throw') === 'throw') {
-      const failed = reads.find(isTransient);
-      if (failed) throw failed.transient;
-    }
+      : read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]));
+    const first = context === 'always' ? all : all.filter((f) => !isContext(f));
+    const results = new Map<BucketField, Field<unknown> | TransientField>();
+    (await Promise.all(first.map(readField))).forEach((r, i) => results.set(first[i]!, r));
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
     const unreadable: Record<string, string> = {};
-    fields.forEach((key, i) => {
-      const field = reads[i]!;
-      if (field.ok) (snapshot as Record<BucketField, unknown>)[key] = field.value;
-      else unreadable[key] = field.reason;
-    });
+    const fill = () => {
+      for (const key of all) {
+        const field = results.get(key);
+        if (!field) continue;
+        if (field.ok) (snapshot as Record<BucketField, unknown>)[key] = field.value;
+        else unreadable[key] = field.reason;
+      }
+    };
+    fill();
+    if (context !== 'always' && context(snapshot)) {
+      const later = all.filter(isContext);
+      (await Promise.all(later.map(readField))).forEach((r, i) => results.set(later[i]!, r));
+      fill();
+    }
+    if ((options.transient ?? 'throw') === 'throw') {
+      const failed = all.map((f) => results.get(f)).find((r) => r !== undefined && isTransient(r));
+      if (failed && isTransient(failed)) throw failed.transient;
+    }
     if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
     return { kind: 'snapshot', snapshot };
   } catch (error) {

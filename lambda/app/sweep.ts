@@ -13,6 +13,7 @@ import { readAccountPublicAccessBlock, readBucket } from '../adapters/bucket-rea
 import type { ClientConfig } from '../adapters/clients';
 import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/model/result';
+import { mayGrantPublicly } from '../core/s3/evaluator';
 import { incompleteFinding } from '../core/model/unread';
 import type { EvaluationResult, ResourceRef, Trigger } from '../core/model/types';
 import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
@@ -149,7 +150,7 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
       try {
         // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
         const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
-          { account, region: bucket.region }, { transient: 'unknown' });
+          { account, region: bucket.region }, { transient: 'unknown', context: mayGrantPublicly });
         if (read.kind === 'gone') return { gone: read.reason };
         return { result: await evaluateAndRemediateBucket(read.snapshot, s3, shared) };
       } catch (error) {

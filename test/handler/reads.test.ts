@@ -72,3 +72,15 @@ test('the security-group reader calls exactly the commands of GROUP_READS (a rul
   const filled = new Set(Object.keys(read.snapshot));
   expect(Object.values(GROUP_READS).flatMap((r) => r.fields).filter((f) => !filled.has(f))).toEqual([]);
 });
+
+test('context reads (website, tags) wait for a reason when the caller says so, and are made when it has one', async () => {
+  mockBucketAccount({ s3, s3control });
+  const clients = { s3: new S3Client({}), s3control: new S3ControlClient({}) };
+  const quiet = await readBucket(clients, 'acme-site', { account: '111122223333' }, { context: () => false });
+  expect(sent(s3)).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetPublicAccessBlock']);
+  expect(quiet.kind === 'snapshot' && ['website', 'tags'].filter((f) => f in quiet.snapshot)).toEqual([]);
+  s3.resetHistory();
+  const needed = await readBucket(clients, 'acme-site', { account: '111122223333' }, { context: () => true });
+  expect(sent(s3)).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketTagging', 'GetBucketWebsite', 'GetPublicAccessBlock']);
+  expect(needed.kind === 'snapshot' && Object.keys(needed.snapshot)).toEqual(['name', 'account', ...Object.keys(BUCKET_READS)]);
+});

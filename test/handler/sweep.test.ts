@@ -154,3 +154,15 @@ test('security groups: a batch read that keeps failing leaves that field unknown
     findings: [expect.objectContaining({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' }), expect.objectContaining({ checkId: 'EVALUATION_INCOMPLETE' })],
   } });
 });
+
+test('the sweep reads a private bucket with five calls; website and tags only for a bucket that grants publicly', async () => {
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'private-one', BucketRegion: 'eu-west-1' }, { Name: 'public-one', BucketRegion: 'eu-west-1' }] });
+  mockBucketAccount({ s3, s3control }, {
+    policy: ({ Bucket }) => ({ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*`, ...(Bucket === 'private-one' ? { Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } } : {}) }] }) }),
+  });
+  await sweepBuckets(deps(), { concurrency: 1, onOutcome: () => undefined });
+  const callsFor = (bucket: string) => s3.calls().map((c) => c.args[0] as { input: { Bucket?: string }; constructor: { name: string } })
+    .filter((c) => c.input.Bucket === bucket).map((c) => c.constructor.name.replace(/Command$/, '')).sort();
+  expect(callsFor('private-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetPublicAccessBlock']);
+  expect(callsFor('public-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketTagging', 'GetBucketWebsite', 'GetPublicAccessBlock']);
+});

@@ -259,6 +259,20 @@ function unreadBucketFields(ctx: Context, settings: Pick<GuardSettings, 'incompl
   return ctx.unknown.map(one);
 }
 
+/**
+ * Whether the bucket's policy or ACL grants anything publicly (neutralised or not), or could:
+ * then the context reads (website hosting, tags) are worth their calls. Unread or unparseable
+ * counts as "could".
+ */
+export function mayGrantPublicly(snapshot: BucketSnapshot): boolean {
+  if (snapshot.policy === undefined || snapshot.acl === undefined) return true;
+  if (snapshot.policy !== null) {
+    const verdict = evaluatePolicy(parsePolicy(snapshot.policy));
+    if (!verdict.parsed || verdict.publicStatements.length > 0) return true;
+  }
+  return snapshot.acl !== null && publicGrants(snapshot.acl).length > 0;
+}
+
 export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSettings, 'incompleteSeverity'> = DEFAULT_SETTINGS): EvaluationResult {
   const policy = snapshot.policy === undefined || snapshot.policy === null ? snapshot.policy : parsePolicy(snapshot.policy);
   const ctx: Context = { snapshot, policy, findings: [], unknown: [], unknownReasons: {} };

@@ -18,7 +18,11 @@ export type FullBucketSnapshot = BucketSnapshot & { [F in BucketField]-?: Bucket
 /** How a snapshot file's value for the field is checked (s3/snapshot-validation.ts), and whether null is allowed. */
 export type FieldShape = 'policy' | 'acl' | 'flags' | 'string' | 'boolean' | 'object';
 
-type Row<F extends BucketField> = ReadRow & { shape: FieldShape; nullable?: true; notConfigured?: { error: string; value: BucketSnapshot[F] } };
+/**
+ * `context`: the field decides no check, it only explains a public finding (website hosting) or
+ * names an owner (tags): the sweep reads it only for a bucket that grants something publicly.
+ */
+type Row<F extends BucketField> = ReadRow & { shape: FieldShape; nullable?: true; context?: true; notConfigured?: { error: string; value: BucketSnapshot[F] } };
 
 export const BUCKET_GONE = 'NoSuchBucket';
 
@@ -38,8 +42,8 @@ export const BUCKET_READS = {
     notConfigured: { error: 'OwnershipControlsNotFoundError', value: null },
   },
   logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'boolean' },
-  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
-  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', notConfigured: { error: 'NoSuchTagSet', value: {} } },
+  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', context: true, notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
+  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', context: true, notConfigured: { error: 'NoSuchTagSet', value: {} } },
 } as const satisfies { [F in BucketField]: Row<F> };
 
 /** Listings: every bucket is re-evaluated after an account-level change, and by the sweep. */

@@ -4,7 +4,7 @@
  */
 import { CHECK_IDS, CHECKS } from '../../../lambda/core/checks';
 import { lockedDownBucket } from '../../helpers/s3-account';
-import { evaluateAccount, evaluateBucket } from '../../../lambda/core/s3/evaluator';
+import { evaluateAccount, evaluateBucket, mayGrantPublicly } from '../../../lambda/core/s3/evaluator';
 import { DEFAULT_SETTINGS } from '../../../lambda/core/model/settings';
 import type { BucketSnapshot, CheckId, FindingOf, PublicAccessBlockFlags } from '../../../lambda/core/model/types';
 
@@ -238,5 +238,20 @@ describe('the account target', () => {
     expect(evaluateAccount({ account: '111122223333', unreadable: { accountPublicAccessBlock: 'AccessDenied' } })).toMatchObject({
       status: 'INCOMPLETE', unknown: ['accountPublicAccessBlock'], unknownReasons: { accountPublicAccessBlock: 'AccessDenied' },
     });
+  });
+});
+
+describe('whether a bucket may grant publicly (the sweep then reads website hosting and tags)', () => {
+  test.each([
+    ['locked down', {}, false],
+    ['no policy, private ACL', { policy: null }, false],
+    ['public policy', { policy: publicRead }, true],
+    ['public policy neutralised by BPA', { policy: publicRead, publicAccessBlock: ALL_ON }, true],
+    ['public ACL', { acl: { Owner: OWNER, Grants: [groupGrant(ALL_USERS, 'READ')] } }, true],
+    ['policy unread', { policy: undefined }, true],
+    ['ACL unread', { acl: undefined }, true],
+    ['policy unparseable', { policy: '{not json' }, true],
+  ])('%s → %s', (_name, over, expected) => {
+    expect(mayGrantPublicly(bucket(over as Partial<BucketSnapshot>))).toBe(expected);
   });
 });
