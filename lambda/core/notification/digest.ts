@@ -24,6 +24,8 @@ export interface SweepTally {
   unevaluated: { resource: ResourceRef; reasons: Record<string, string> }[];
   /** The ledger's open findings after the sweep. */
   open: LedgerEntry[];
+  /** The first sweep after deploy: everything it finds is the baseline, not a missed event. */
+  baseline?: boolean;
 }
 
 /** Lines listed per section of the email. */
@@ -67,7 +69,9 @@ export function composeDigest(tally: SweepTally): Notification {
     `Exposure Guard swept account ${tally.account} in ${tally.region} (${tally.startedAt} to ${tally.finishedAt}).`,
     `Resources: ${s.resources.evaluated} evaluated, ${s.resources.incomplete} incomplete, ${s.resources.gone} gone, ${s.resources.failed} failed.`,
     `Open findings by severity: ${Object.entries(s.openBySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
-    ...section('NEW SINCE THE LAST SWEEP (no event announced these: a missed event is worth knowing)', s.new.map(decisionLine)),
+    ...section(tally.baseline
+      ? 'FOUND BY THE FIRST SWEEP (the baseline: open before Exposure Guard was deployed)'
+      : 'NEW SINCE THE LAST SWEEP (no event announced these: a missed event is worth knowing)', s.new.map(decisionLine)),
     ...section('SEVERITY ROSE', s.severityUp.map(decisionLine)),
     ...section('RESOLVED', s.resolved.map((d) => `${decisionLine(d)} (${d.decision.next?.closedBy ?? 'closed'})`)),
     ...section('REMEDIATED BY THE GUARD', s.remediated.map((r) => `${label(r.resource)}: ${r.report.detail}`)),

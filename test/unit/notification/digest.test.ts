@@ -57,3 +57,10 @@ test('a million-bucket sweep: the email lists 20 per section, the JSON 200, and 
   expect(JSON.parse(d.json).open).toMatchObject({ total: 20_000, omitted: 19_800 });
   expect(Buffer.byteLength(d.email) + Buffer.byteLength(d.json)).toBeLessThan(200 * 1024);
 });
+
+test('the first sweep after deploy calls what it finds the baseline, not missed events', () => {
+  const opened = decideFinding(undefined, finding('HIGH', 'S3 bucket old-site is publicly readable (bucket policy)'), at('old-site'), SETTINGS);
+  const d = composeDigest(tally({ baseline: true, decisions: [{ resource: bucket('old-site'), decision: opened }], open: [opened.next!] }));
+  expect(d.email).toContain('FOUND BY THE FIRST SWEEP (the baseline: open before Exposure Guard was deployed) (1)');
+  expect(d.email).not.toContain('no event announced');
+});
