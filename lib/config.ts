@@ -130,6 +130,7 @@ export function runtimeSettings(config: ExposureGuardConfig): Record<string, unk
   return {
     notifyMinSeverity: config.notifyMinSeverity,
     incompleteSeverity: config.incompleteSeverity,
+    renotifyAfterHours: config.renotifyAfterHours,
     ...(config.allowedPublicPorts ? { allowedPublicPorts: config.allowedPublicPorts } : {}),
     ...(config.allowedPublicUdpPorts ? { allowedPublicUdpPorts: config.allowedPublicUdpPorts } : {}),
     ...(config.highRiskPorts ? { highRiskPorts: config.highRiskPorts } : {}),

@@ -20,7 +20,7 @@ export interface Recorded {
   /** One decision per finding and per open entry, with why a message is or is not sent. */
   decisions: Decision[];
   /** The decisions whose message this invocation claimed and must send. */
-  claimed: Decision[];
+  claimed: Extract<Decision, { send: true }>[];
   /** Call once the message is out: clears the claims. */
   confirm: () => Promise<void>;
 }

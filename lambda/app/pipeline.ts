@@ -7,11 +7,13 @@ import type { ClientFactory } from '../adapters/clients';
 import type { MetricsSink } from '../adapters/metrics';
 import type { Notifier } from '../adapters/sns-notifier';
 import { triggerOf } from '../core/events/cloudtrail';
-import { composeNotification } from '../core/notification/compose';
+import { composeNotification, composeResolved, withResolved, type Notification, type ResolvedFinding } from '../core/notification/compose';
 import type { GuardSettings } from '../core/model/settings';
 import { targetId, type Target } from '../core/events/target';
 import { targets as targetsOf } from '../core/events/targets';
 import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
+import type { LedgerStore } from '../adapters/ledger-store';
+import { recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
@@ -40,6 +42,12 @@ export interface PipelineDeps {
   deadline?: number;
   /** How to wait between polls of a change still in progress; tests pass one that does not sleep. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The findings ledger: when set, a message goes out only for what is new, rose, is due again or
+   * closed (core/ledger/policy.ts), claimed before it is sent. Unset: every evaluation at or above
+   * notifyMinSeverity is sent, as before the ledger.
+   */
+  ledger?: { store: LedgerStore; now: () => Date };
 }
 
 /**
@@ -92,6 +100,28 @@ export type TargetOutcome =
   | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string }
   | { kind: 'gone'; reason: string };
 
+/** The ledger's decisions for one result, or undefined without a ledger. */
+async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trigger: Trigger | undefined): Promise<Recorded | undefined> {
+  if (!deps.ledger) return undefined;
+  const { notifyMinSeverity, renotifyAfterHours } = deps.settings;
+  // The event id is the claim: a retry of the same event may send what it claimed.
+  const claimId = trigger?.eventId ?? `run-${deps.ledger.now().toISOString()}-${result.resource.id}`;
+  return recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId });
+}
+
+/** The message the ledger's claims call for: the findings (with what closed), or only what closed. */
+function notificationFor(result: EvaluationResult, deps: PipelineDeps, told: Recorded, actedNow: boolean): Notification | undefined {
+  const resolved: ResolvedFinding[] = told.claimed.filter((d) => d.reason === 'resolved').map((d) => ({
+    checkId: d.checkId, severity: d.next.severity, title: d.next.title, firstSeen: d.next.firstSeen, closedBy: d.next.closedBy ?? 'closed',
+  }));
+  const news = told.claimed.some((d) => d.reason !== 'resolved');
+  if (news || actedNow) {
+    const message = composeNotification(result, deps.settings);
+    if (message) return withResolved(message, resolved);
+  }
+  return composeResolved(result, resolved);
+}
+
 export async function processTarget(
   target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
 ): Promise<TargetOutcome> {
@@ -109,7 +139,8 @@ export async function processTarget(
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
   const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
-  const notification = quiet ? undefined : composeNotification(result, deps.settings);
+  const told = quiet ? undefined : await ledgerDecision(result, deps, trigger);
+  const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -126,8 +157,10 @@ export async function processTarget(
       });
       // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
       if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
+      // The claims stay unsent: the retry (same event id) sends them.
       throw error;
     }
+    await told?.confirm();
   }
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,
@@ -135,6 +168,7 @@ export async function processTarget(
     notification: notification
       ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
       : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
+    ...(told ? { ledger: Object.fromEntries(told.decisions.map((d) => [d.checkId, d.reason])) } : {}),
   });
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
 }

@@ -3,49 +3,21 @@
  * answer with the real ConditionalCheckFailedException, so races, retries after a failed publish
  * and duplicate deliveries play out as they would on the table.
  */
-import {
-  ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
 import { LedgerContentionError, recordEvaluation, type LedgerDeps } from '../../lambda/app/ledger';
 import { evaluateBucket } from '../../lambda/core/s3/evaluator';
 import type { EvaluationResult, Trigger } from '../../lambda/core/model/types';
+import { conflict, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
 import { lockedDownBucket, ALL_OFF } from '../helpers/s3-account';
 
 const dynamodb = mockClient(DynamoDBClient);
-const META = { $metadata: { httpStatusCode: 200, requestId: 'EXAMPLE', attempts: 1, totalRetryDelay: 0 } };
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-/** The table: items by pk#sk, with the three condition forms the store writes. */
-let table: Map<string, Record<string, AttributeValue>>;
-let puts: number;
-const conflict = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } });
-function simulateTable(): void {
-  table = new Map();
-  puts = 0;
-  dynamodb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, AttributeValue> }) => ({
-    ...META, Items: [...table.values()].filter((i) => i.pk?.S === input.ExpressionAttributeValues[':k']?.S),
-  }));
-  dynamodb.on(PutItemCommand).callsFake((input: { Item: Record<string, AttributeValue>; ConditionExpression: string; ExpressionAttributeValues?: Record<string, AttributeValue> }) => {
-    const id = `${input.Item.pk!.S}#${input.Item.sk!.S}`;
-    const current = table.get(id);
-    const ok = input.ConditionExpression === 'attribute_not_exists(pk)' ? !current : current?.version?.N === input.ExpressionAttributeValues?.[':v']?.N;
-    if (!ok) return Promise.reject(conflict());
-    puts++;
-    table.set(id, input.Item);
-    return Promise.resolve({ ...META });
-  });
-  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Record<string, AttributeValue>; ExpressionAttributeValues: Record<string, AttributeValue> }) => {
-    const id = `${input.Key.pk!.S}#${input.Key.sk!.S}`;
-    const current = table.get(id);
-    if (current?.unsent?.M?.claimId?.S !== input.ExpressionAttributeValues[':c']?.S) return Promise.reject(conflict());
-    const { unsent: _u, ...rest } = current!;
-    table.set(id, rest);
-    return Promise.resolve({ ...META });
-  });
-}
+let table: SimulatedTable['items'];
+let sim: SimulatedTable;
 
 const store = () => new LedgerStore(new DynamoDBClient({ region: 'eu-west-1' }), 'ledger');
 const deps = (claimId: string, now = T0): LedgerDeps => ({ store: store(), settings: { notifyMinSeverity: 'MEDIUM', renotifyAfterHours: 24 }, now: () => now, claimId });
@@ -60,7 +32,8 @@ const reasons = (r: { decisions: { checkId: string; reason: string }[] }) => r.d
 
 beforeEach(() => {
   dynamodb.reset();
-  simulateTable();
+  sim = simulateLedgerTable(dynamodb);
+  table = sim.items;
 });
 
 test('a new exposure: decided, written with its claim, claimed for sending; confirm clears the claim', async () => {
@@ -74,11 +47,11 @@ test('a new exposure: decided, written with its claim, claimed for sending; conf
 
 test('the same event delivered again: nothing claimed, nothing written', async () => {
   await (await recordEvaluation(exposed('e-1'), deps('e-1'))).confirm();
-  const before = puts;
+  const before = sim.puts();
   const again = await recordEvaluation(exposed('e-1'), deps('e-1', later(1)));
   expect(again.claimed).toEqual([]);
   expect(new Set(again.decisions.map((d) => d.reason))).toEqual(new Set(['duplicate']));
-  expect(puts).toBe(before);
+  expect(sim.puts()).toBe(before);
 });
 
 test('a publish that failed after the claim is sent by the retry, once', async () => {

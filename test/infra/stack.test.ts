@@ -157,6 +157,7 @@ describe('the S3 function', () => {
         GUARD_SETTINGS: JSON.stringify({
           notifyMinSeverity: 'MEDIUM',
           incompleteSeverity: 'HIGH',
+          renotifyAfterHours: 24,
           remediation: { s3BucketPublicAccess: 'off', s3AccountPublicAccess: 'off', securityGroupIngress: 'off' },
           exemptBuckets: [], exemptSecurityGroups: [],
         }),

@@ -11,6 +11,8 @@ export interface GuardSettings {
   notifyMinSeverity: Severity;
   /** Severity of EVALUATION_INCOMPLETE when what an unread exposure field could hide is not bounded by what was read. */
   incompleteSeverity: Severity;
+  /** With the findings ledger: an exposure still open this long is told again. */
+  renotifyAfterHours: number;
   /** TCP ports that may be open to the internet (EC2.18 authorizedTcpPorts). */
   allowedPublicPorts: number[];
   /** UDP ports that may be open to the internet (EC2.18 authorizedUdpPorts; no default). */
@@ -35,6 +37,7 @@ export const EC2_19_HIGH_RISK_PORTS: readonly number[] = [
 export const DEFAULT_SETTINGS: GuardSettings = {
   notifyMinSeverity: 'MEDIUM',
   incompleteSeverity: 'HIGH',
+  renotifyAfterHours: 24,
   allowedPublicPorts: [80, 443],
   allowedPublicUdpPorts: [],
   highRiskPorts: [...EC2_19_HIGH_RISK_PORTS],
@@ -89,6 +92,10 @@ export function resolveSettings(partial: Record<string, unknown> = {}): GuardSet
   if (partial.notifyMinSeverity !== undefined) {
     if (!isSeverity(partial.notifyMinSeverity)) throw new SettingsError('notifyMinSeverity must be a severity');
     s.notifyMinSeverity = partial.notifyMinSeverity;
+  }
+  if (partial.renotifyAfterHours !== undefined) {
+    if (typeof partial.renotifyAfterHours !== 'number' || !(partial.renotifyAfterHours > 0)) throw new SettingsError('renotifyAfterHours must be a positive number');
+    s.renotifyAfterHours = partial.renotifyAfterHours;
   }
   if (partial.incompleteSeverity !== undefined) {
     if (!isSeverity(partial.incompleteSeverity)) throw new SettingsError('incompleteSeverity must be a severity');

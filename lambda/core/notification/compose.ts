@@ -284,3 +284,56 @@ export function composeNotification(result: EvaluationResult, settings: GuardSet
     attributes,
   };
 }
+
+/** A finding the ledger saw close: what it was, since when, and what closed it. */
+export interface ResolvedFinding {
+  checkId: Finding['checkId'];
+  severity: Severity;
+  title: string;
+  firstSeen: string;
+  closedBy: string;
+}
+
+function resolvedLines(resolved: readonly ResolvedFinding[]): string[] {
+  return resolved.map((r) => `  [was ${r.severity}] ${r.title}\n    open since ${r.firstSeen}; closed: ${r.closedBy}`);
+}
+
+/** One short message when open findings close and nothing else is new. */
+export function composeResolved(result: EvaluationResult, resolved: readonly ResolvedFinding[]): Notification | undefined {
+  if (resolved.length === 0) return undefined;
+  const severity = maxSeverity(resolved.map((r) => r.severity)) ?? 'INFORMATIONAL';
+  const { account, region } = result.resource;
+  const email = [
+    `RESOLVED: ${resourceLabel(result)}${account ? ` in account ${account}` : ''}${region && result.resource.type !== 's3-account' ? ` (${region})` : ''}`,
+    '',
+    'WHAT CLOSED',
+    ...resolvedLines(resolved),
+    '',
+    `Still open on this resource: ${result.findings.length === 0 ? 'nothing' : result.findings.map((f) => `${f.checkId} ${f.severity}${f.latent ? ' (latent)' : ''}`).join(', ')}.`,
+    '', '--', `Exposure Guard. Status ${result.status}.`,
+  ].join('\n');
+  return {
+    subject: subjectFor(severity, 'Resolved', subjectResource(result), result.resource.type === 's3-account' ? undefined : account, result.resource.type === 's3-account' ? undefined : region),
+    email: plainText(email),
+    json: resultJson(result),
+    severity,
+    attributes: {
+      severity: { DataType: 'String', StringValue: severity },
+      resourceType: { DataType: 'String', StringValue: result.resource.type },
+      checkIds: { DataType: 'String.Array', StringValue: JSON.stringify([...new Set(resolved.map((r) => r.checkId))]) },
+      resolved: { DataType: 'String', StringValue: 'true' },
+      ...(account ? { account: { DataType: 'String' as const, StringValue: account } } : {}),
+      ...(region ? { region: { DataType: 'String' as const, StringValue: region } } : {}),
+    },
+  };
+}
+
+/** The findings message with what closed since the last one appended. */
+export function withResolved(notification: Notification, resolved: readonly ResolvedFinding[]): Notification {
+  if (resolved.length === 0) return notification;
+  const block = ['', 'RESOLVED SINCE THE LAST MESSAGE', ...resolvedLines(resolved)].join('\n');
+  // Before the signature line, which stays last.
+  const at = notification.email.lastIndexOf('\n\n--\n');
+  const email = at < 0 ? `${notification.email}\n${block}` : `${notification.email.slice(0, at)}\n${block}${notification.email.slice(at)}`;
+  return { ...notification, email: plainText(email) };
+}
