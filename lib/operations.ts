@@ -53,6 +53,8 @@ export class Operations extends Construct {
       'Exposure Guard: a changed prefix list of this account is used by security groups of other accounts, which the guard cannot read from here. Re-evaluate them in those accounts (the "prefix list shared" record names them).'));
     this.alarms.push(this.onGuardMetric('RemediationUnreported',
       'Exposure Guard: the guard changed something (or failed to) and could not publish the message about it; the retry will find nothing to do. Read the "notification failed" records with notification.unreportedRemediation in the audit log.'));
+    this.alarms.push(this.onGuardMetric('LedgerFailures',
+      'Exposure Guard: the findings ledger could not be read or written; messages are sent without it, so responders may get repeats. Read the "ledger unavailable" records in the audit log; check the table, its key and the function\'s role.'));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);

@@ -106,7 +106,15 @@ async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trig
   const { notifyMinSeverity, renotifyAfterHours } = deps.settings;
   // The event id is the claim: a retry of the same event may send what it claimed.
   const claimId = trigger?.eventId ?? `run-${deps.ledger.now().toISOString()}-${result.resource.id}`;
-  return recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId });
+  try {
+    return await recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId });
+  } catch (error) {
+    // Without the ledger the guard cannot tell new from seen: it sends as it did before the
+    // ledger. A repeated message is better than a silent exposure; the alarm tells the ops topic.
+    deps.metrics?.count('LedgerFailures');
+    deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, error: describeError(error) });
+    return undefined;
+  }
 }
 
 /** The message the ledger's claims call for: the findings (with what closed), or only what closed. */

@@ -3,7 +3,7 @@
  * SNS → confirm. One message per new exposure; a redelivery, or the same state seen again, is
  * quiet and says why in the audit record; a publish that fails after the claim is sent by the retry.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -86,4 +86,13 @@ test('closing the exposure sends one short resolved message naming who closed it
   expect(email).toContain('[was HIGH] S3 bucket acme-site is publicly readable (bucket policy)');
   expect(email).toMatch(/closed: PutBucketPolicy by arn:aws:/);
   expect(lastRecord().ledger).toMatchObject({ S3_POLICY_PUBLIC: 'resolved' });
+});
+
+test('the ledger failing (throttled, denied): the message is sent as without a ledger, never withheld, and counted', async () => {
+  const counted: string[] = [];
+  dynamodb.on(QueryCommand).rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } }));
+  await processEvent(event('e-1'), { ...deps(), metrics: { count: (name) => { counted.push(name); }, flush: () => undefined } }, evaluateS3EventTarget);
+  expect(subjects()).toEqual([expect.stringMatching(/^\[HIGH\] Publicly readable/)]);
+  expect(counted).toContain('LedgerFailures');
+  expect(logger.find('ledger unavailable')).toHaveLength(1);
 });

@@ -384,7 +384,7 @@ describe('remediation permissions', () => {
     }) } });
   });
 
-  test.each(['RemediationFailures', 'RemediationUnreported', 'NotificationFailures', 'UnreachableTargets'])('%s raises an alarm on the ops topic', (metric) => {
+  test.each(['RemediationFailures', 'RemediationUnreported', 'NotificationFailures', 'UnreachableTargets', 'LedgerFailures'])('%s raises an alarm on the ops topic', (metric) => {
     synth().template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ExposureGuard', MetricName: metric, Dimensions: [{ Name: 'service', Value: 'exposure-guard' }],
       Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
