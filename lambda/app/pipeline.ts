@@ -117,6 +117,17 @@ async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trig
   }
 }
 
+/** After the message went out: a failed confirm must not make Lambda retry and send it again. */
+async function confirmClaims(told: Recorded | undefined, deps: PipelineDeps, result: EvaluationResult): Promise<void> {
+  if (!told) return;
+  try {
+    await told.confirm();
+  } catch (error) {
+    deps.metrics?.count('LedgerFailures');
+    deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'confirm', error: describeError(error) });
+  }
+}
+
 /** The message the ledger's claims call for: the findings (with what closed), or only what closed. */
 function notificationFor(result: EvaluationResult, deps: PipelineDeps, told: Recorded, actedNow: boolean): Notification | undefined {
   const resolved: ResolvedFinding[] = told.claimed.filter((d) => d.reason === 'resolved').map((d) => ({
@@ -168,7 +179,11 @@ export async function processTarget(
       // The claims stay unsent: the retry (same event id) sends them.
       throw error;
     }
-    await told?.confirm();
+    await confirmClaims(told, deps, result);
+  } else if (told && told.claimed.length > 0) {
+    // Claimed, but the state no longer calls for a message (closed before the retry): clear the
+    // claims, or they would keep this finding "being sent" for good.
+    await confirmClaims(told, deps, result);
   }
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,

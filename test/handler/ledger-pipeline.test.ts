@@ -3,7 +3,7 @@
  * SNS → confirm. One message per new exposure; a redelivery, or the same state seen again, is
  * quiet and says why in the audit record; a publish that fails after the claim is sent by the retry.
  */
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -27,6 +27,7 @@ const dynamodb = mockClient(DynamoDBClient);
 const T0 = new Date('2026-12-01T10:00:00.000Z');
 let now: Date;
 let logger: RecordingLogger;
+let table: ReturnType<typeof simulateLedgerTable>;
 
 const publicPolicy = { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) };
 function deps(): PipelineDeps {
@@ -46,7 +47,7 @@ const lastRecord = () => logger.find('evaluation').at(-1)?.data as { notificatio
 
 beforeEach(() => {
   for (const m of [s3, s3control, sns, dynamodb]) m.reset();
-  simulateLedgerTable(dynamodb);
+  table = simulateLedgerTable(dynamodb);
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'm-1' });
   logger = new RecordingLogger();
   now = T0;
@@ -95,4 +96,22 @@ test('the ledger failing (throttled, denied): the message is sent as without a l
   expect(subjects()).toEqual([expect.stringMatching(/^\[HIGH\] Publicly readable/)]);
   expect(counted).toContain('LedgerFailures');
   expect(logger.find('ledger unavailable')).toHaveLength(1);
+});
+
+test('a confirm that fails after the publish went out is logged and counted, never retried into a second message', async () => {
+  const counted: string[] = [];
+  dynamodb.on(UpdateItemCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+  await processEvent(event('e-1'), { ...deps(), metrics: { count: (name) => { counted.push(name); }, flush: () => undefined } }, evaluateS3EventTarget);
+  expect(subjects()).toHaveLength(1);
+  expect(counted).toContain('LedgerFailures');
+  expect(logger.find('ledger unavailable')[0]?.data).toMatchObject({ stage: 'confirm' });
+});
+
+test('a claim whose exposure closed before the retry is cleared, not left to hold the finding', async () => {
+  sns.on(PublishCommand).rejectsOnce(snsError('InternalError', 500, 'Internal error')).resolves({ ...META, MessageId: 'm-2' });
+  await expect(run('e-1')).rejects.toThrow();
+  mockBucketAccount({ s3, s3control });
+  now = new Date(T0.getTime() + 60_000);
+  await run('e-1');
+  expect([...table.items.values()].filter((i) => i.unsent)).toEqual([]);
 });

@@ -102,7 +102,9 @@ export function decideFinding(
   const eventId = at.trigger?.eventId;
   if (prev?.unsent) {
     const mine = at.claimId !== undefined && prev.unsent.claimId === at.claimId;
-    const stale = hoursSince(prev.unsent.at, at.now) * 60 >= CLAIM_LEASE_MINUTES;
+    const age = hoursSince(prev.unsent.at, at.now) * 60;
+    // An unreadable claim time counts as stale: a claim must never hold a finding for good.
+    const stale = Number.isNaN(age) || age >= CLAIM_LEASE_MINUTES;
     // Someone else is sending it right now: theirs is the message.
     if (!mine && !stale) return { checkId, reason: 'duplicate', send: false };
     // Claimed and never confirmed: send what was claimed, now.
