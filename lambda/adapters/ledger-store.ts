@@ -65,6 +65,20 @@ export class LedgerStore {
     }
   }
 
+  /** The claimed message could not be sent: the claimant's retry may send it (policy.ts). */
+  async markFailed(next: LedgerEntry, claimId: string): Promise<void> {
+    try {
+      await this.dynamodb.send(new UpdateItemCommand({
+        TableName: this.table, Key: { pk: { S: next.resourceKey }, sk: { S: next.checkId } },
+        UpdateExpression: 'SET unsent.failed = :t', ConditionExpression: 'unsent.claimId = :c',
+        ExpressionAttributeValues: { ':c': { S: claimId }, ':t': { BOOL: true } },
+      }));
+    } catch (error) {
+      // Already re-claimed by someone else after the lease: theirs to send.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
   /** The claimed message went out: clears the claim if it is still this one's. */
   async confirm(next: LedgerEntry, claimId: string): Promise<void> {
     try {

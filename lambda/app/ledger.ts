@@ -23,6 +23,8 @@ export interface Recorded {
   claimed: Extract<Decision, { send: true }>[];
   /** Call once the message is out: clears the claims. */
   confirm: () => Promise<void>;
+  /** Call when the publish failed: lets this work's retry send what it claimed. */
+  fail: () => Promise<void>;
 }
 
 /** Conflicts in a row before the event is handed to Lambda's retry. */
@@ -53,6 +55,7 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
       return {
         decisions: all, claimed,
         confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
+        fail: async () => { await Promise.all(claimed.map((d) => deps.store.markFailed(d.next, deps.claimId))); },
       };
     }
     // Another invocation wrote first: decide again from what it wrote.

@@ -176,7 +176,9 @@ export async function processTarget(
       });
       // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
       if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
-      // The claims stay unsent: the retry (same event id) sends them.
+      // The claims stay unsent and are marked failed: the retry (same event id) sends them. If even
+      // that write fails, the claims go stale after the lease and the next evaluation sends them.
+      await told?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
       throw error;
     }
     await confirmClaims(told, deps, result);

@@ -55,7 +55,7 @@ test('the same event delivered again: nothing claimed, nothing written', async (
 });
 
 test('a publish that failed after the claim is sent by the retry, once', async () => {
-  await recordEvaluation(exposed('e-1'), deps('e-1')); // published failed: no confirm
+  await (await recordEvaluation(exposed('e-1'), deps('e-1'))).fail(); // the publish failed
   const retry = await recordEvaluation(exposed('e-1'), deps('e-1', later(1)));
   expect(retry.claimed.map((d) => d.reason)).toEqual(['new', 'new', 'new']);
   await retry.confirm();
@@ -101,4 +101,21 @@ test('closing is claimed once as resolved, and the closed item expires after the
 test('a ledger that keeps changing under the invocation hands the event to Lambda\'s retry', async () => {
   dynamodb.on(PutItemCommand).rejects(conflict());
   await expect(recordEvaluation(exposed('e-1'), deps('e-1'))).rejects.toBeInstanceOf(LedgerContentionError);
+});
+
+test('the same event delivered twice while the first is still publishing: the second claims nothing', async () => {
+  const first = await recordEvaluation(exposed('e-1'), deps('e-1'));
+  const second = await recordEvaluation(exposed('e-1'), deps('e-1', later(0.1)));
+  expect(first.claimed).toHaveLength(3);
+  expect(second.claimed).toEqual([]);
+});
+
+test('a "resolved" whose publish failed is sent by the retry; re-opened before that, it is new again', async () => {
+  await (await recordEvaluation(exposed('e-1'), deps('e-1'))).confirm();
+  await (await recordEvaluation(closed('e-3'), deps('e-3', later(10)))).fail();
+  const retry = await recordEvaluation(closed('e-3'), deps('e-3', later(11)));
+  expect(retry.claimed.map((d) => d.reason)).toEqual(['resolved', 'resolved', 'resolved']);
+  await (await recordEvaluation(closed('e-5'), deps('e-5', later(20)))).fail();
+  const reopened = await recordEvaluation(exposed('e-5'), deps('e-5', later(21)));
+  expect(reopened.claimed.map((d) => `${d.reason}:${d.next.status}`)).toEqual(['new:open', 'new:open', 'new:open']);
 });

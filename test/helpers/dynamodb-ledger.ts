@@ -33,12 +33,18 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
     items.set(id, input.Item);
     return Promise.resolve({ ...META });
   });
-  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Record<string, AttributeValue>; ExpressionAttributeValues: Record<string, AttributeValue> }) => {
+  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Record<string, AttributeValue>; UpdateExpression: string; ExpressionAttributeValues: Record<string, AttributeValue> }) => {
     const id = `${input.Key.pk!.S}#${input.Key.sk!.S}`;
     const current = items.get(id);
     if (!current || current.unsent?.M?.claimId?.S !== input.ExpressionAttributeValues[':c']?.S) return Promise.reject(conflict());
-    const { unsent: _unsent, ...rest } = current;
-    items.set(id, rest);
+    if (input.UpdateExpression === 'REMOVE unsent') {
+      const { unsent: _unsent, ...rest } = current;
+      items.set(id, rest);
+    } else if (input.UpdateExpression === 'SET unsent.failed = :t') {
+      items.set(id, { ...current, unsent: { M: { ...current.unsent!.M!, failed: input.ExpressionAttributeValues[':t']! } } });
+    } else {
+      return Promise.reject(new Error(`the simulated table does not know ${input.UpdateExpression}`));
+    }
     return Promise.resolve({ ...META });
   });
   return { items, puts: () => puts };

@@ -39,10 +39,11 @@ export interface LedgerEntry {
   closedAt?: string;
   closedBy?: string;
   /**
-   * A message claimed but not yet confirmed sent. The claimant's retry (same claim id) or anyone
-   * after the lease sends it again: a publish that failed after the claim is never lost.
+   * A message claimed but not yet confirmed sent. The claimant's retry (same claim id) sends it
+   * again once its publish is marked failed; anyone does after the lease. A second delivery of the
+   * same event while the first is still publishing is a duplicate, not a second sender.
    */
-  unsent?: { claimId: string; at: string; reason: SendReason };
+  unsent?: { claimId: string; at: string; reason: SendReason; failed?: boolean };
 }
 
 /** `next` is the entry to write; absent when nothing changes (a compliant resource costs no write). */
@@ -101,14 +102,30 @@ export function decideFinding(
   const open = prev?.status === 'open' ? prev : undefined;
   const eventId = at.trigger?.eventId;
   if (prev?.unsent) {
-    const mine = at.claimId !== undefined && prev.unsent.claimId === at.claimId;
-    const age = hoursSince(prev.unsent.at, at.now) * 60;
+    const claim = prev.unsent;
+    const mine = at.claimId !== undefined && claim.claimId === at.claimId && claim.failed === true;
+    const age = hoursSince(claim.at, at.now) * 60;
     // An unreadable claim time counts as stale: a claim must never hold a finding for good.
     const stale = Number.isNaN(age) || age >= CLAIM_LEASE_MINUTES;
-    // Someone else is sending it right now: theirs is the message.
+    // Someone is sending it right now (another invocation, or this event's first delivery): theirs is the message.
     if (!mine && !stale) return { checkId, reason: 'duplicate', send: false };
-    // Claimed and never confirmed: send what was claimed, now.
-    return { checkId, reason: prev.unsent.reason, send: true, next: { ...prev, lastNotified: now } };
+    // Claimed and never sent. Decide again from the state before the claim as far as it matters,
+    // and the current state, so a claim never tells something that is no longer so.
+    const { unsent: _claim, ...unclaimed } = prev;
+    const retry = { ...at, ...(at.trigger ? { trigger: { ...at.trigger, eventId: undefined } } : {}) };
+    if (claim.reason === 'resolved') {
+      if (!current) return { checkId, reason: 'resolved', send: true, next: { ...unclaimed, lastNotified: now } };
+      // Re-opened before its "resolved" went out: this is new again.
+      return decideFinding({ ...unclaimed, status: 'closed' }, current, retry, settings);
+    }
+    if (!current) {
+      // Closed before its message went out: the resolved message says what was open, and since when.
+      return decideFinding(unclaimed, undefined, retry, settings);
+    }
+    // Still open: tell it as what it is now, whatever the claim said then.
+    const { notifiedSeverity: _s, notifiedLatent: _l, lastNotified: _n, ...untold } = unclaimed;
+    const d = decideFinding(untold, current, retry, settings);
+    return d.send ? { ...d, reason: claim.reason } : d;
   }
   if (open && eventId !== undefined && open.lastEventId === eventId) return { checkId, reason: 'duplicate', send: false };
 
@@ -169,7 +186,7 @@ export function decideResult(
   const key = resourceKey(result.resource);
   const byCheck = new Map(entries.map((e) => [e.checkId, e]));
   const current = new Map(result.findings.map((f) => [f.checkId, f]));
-  const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)])];
+  const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open' || e.unsent).map((e) => e.checkId)])];
   return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
     now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}), ...(claimId ? { claimId } : {}),
   }, settings));
