@@ -6,6 +6,7 @@
  */
 import type { LedgerStore, StoredEntry } from '../adapters/ledger-store';
 import { decideResult, resourceKey, type Decision, type PolicySettings } from '../core/ledger/policy';
+import { isAtLeast } from '../core/model/severity';
 import type { EvaluationResult } from '../core/model/types';
 
 export interface LedgerDeps {
@@ -27,6 +28,19 @@ export interface Recorded {
   fail: () => Promise<void>;
 }
 
+/**
+ * A message names every open finding of its resource at or above the threshold, so when one is
+ * sent, the others it names count as told now: their renotify clock restarts with it, instead
+ * of each finding sending the whole resource again on its own schedule.
+ */
+function toldTogether(decisions: Decision[], now: Date, settings: PolicySettings): Decision[] {
+  if (!decisions.some((d) => d.send && d.reason !== 'resolved')) return decisions;
+  const at = now.toISOString();
+  return decisions.map((d) => (!d.send && d.reason === 'unchanged' && d.next?.status === 'open' && isAtLeast(d.next.severity, settings.notifyMinSeverity)
+    ? { ...d, next: { ...d.next, lastNotified: at, notifiedSeverity: d.next.severity, notifiedLatent: d.next.latent } }
+    : d));
+}
+
 /** Conflicts in a row before the event is handed to Lambda's retry. */
 const ATTEMPTS = 3;
 
@@ -42,7 +56,7 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     const entries = await pending;
     const now = deps.now();
     const versions = new Map(entries.map((e) => [e.checkId, e.version]));
-    const decisions = decideResult(result, entries, now, deps.settings, deps.claimId).filter((d) => !done.has(d.checkId));
+    const decisions = toldTogether(decideResult(result, entries, now, deps.settings, deps.claimId).filter((d) => !done.has(d.checkId)), now, deps.settings);
     const outcomes = await Promise.all(decisions.map(async (d) => {
       if (!d.next) return 'written' as const;
       const claim = d.send ? { claimId: deps.claimId, at: now.toISOString(), reason: d.reason } : undefined;

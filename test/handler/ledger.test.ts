@@ -119,3 +119,16 @@ test('a "resolved" whose publish failed is sent by the retry; re-opened before t
   const reopened = await recordEvaluation(exposed('e-5'), deps('e-5', later(21)));
   expect(reopened.claimed.map((d) => `${d.reason}:${d.next.status}`)).toEqual(['new:open', 'new:open', 'new:open']);
 });
+
+test('a message restarts the renotify clock of every open finding it names, not only the one that caused it', async () => {
+  const bpaOff = (e: string): EvaluationResult => ({ ...evaluateBucket(lockedDownBucket({ name: 'acme-site', publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF })), trigger: trigger(e) });
+  await (await recordEvaluation(bpaOff('e-1'), deps('e-1'))).confirm();
+  const hours = (h: number) => later(h * 60);
+  // 10 h later the policy turns public: one message, which names the BPA findings again
+  await (await recordEvaluation(exposed('e-2'), deps('e-2', hours(10)))).confirm();
+  const at24 = await recordEvaluation(exposed('e-3'), deps('e-3', hours(24)));
+  expect(at24.claimed).toEqual([]);
+  await at24.confirm();
+  const at34 = await recordEvaluation(exposed('e-4'), deps('e-4', hours(34)));
+  expect(at34.claimed.map((d) => `${d.checkId}:${d.reason}`).sort()).toEqual(['S3_ACCOUNT_BPA_OFF:renotify', 'S3_BUCKET_BPA_OFF:renotify', 'S3_POLICY_PUBLIC:renotify']);
+});
