@@ -41,11 +41,32 @@ function toldTogether(decisions: Decision[], now: Date, settings: PolicySettings
     : d));
 }
 
-/** Conflicts in a row before the event is handed to Lambda's retry. */
+/** Conflicts in a row before the ledger gives up (the message then goes out without it, see pipeline.ts). */
 const ATTEMPTS = 3;
 
-export class LedgerContentionError extends Error {
+/**
+ * The ledger could not record everything. `written` holds what it did record, claims included:
+ * whoever sends the message without the ledger confirms those, so they are not sent again later.
+ */
+export class LedgerWriteError extends Error {
+  override name = 'LedgerWriteError';
+  constructor(message: string, readonly written: Recorded, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export class LedgerContentionError extends LedgerWriteError {
   override name = 'LedgerContentionError';
+}
+
+function recorded(done: Map<string, Decision>, deps: LedgerDeps): Recorded {
+  const all = [...done.values()];
+  const claimed = all.filter((d): d is Extract<Decision, { send: true }> => d.send);
+  return {
+    decisions: all, claimed,
+    confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
+    fail: async () => { await Promise.all(claimed.map((d) => deps.store.markFailed(d.next, deps.claimId))); },
+  };
 }
 
 export async function recordEvaluation(result: EvaluationResult, deps: LedgerDeps, prefetched?: Promise<StoredEntry[]>): Promise<Recorded> {
@@ -57,23 +78,18 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     const now = deps.now();
     const versions = new Map(entries.map((e) => [e.checkId, e.version]));
     const decisions = toldTogether(decideResult(result, entries, now, deps.settings, deps.claimId).filter((d) => !done.has(d.checkId)), now, deps.settings);
-    const outcomes = await Promise.all(decisions.map(async (d) => {
+    // Settled, not all-or-nothing: what was written (claims included) must be known even if one write fails.
+    const outcomes = await Promise.allSettled(decisions.map(async (d) => {
       if (!d.next) return 'written' as const;
       const claim = d.send ? { claimId: deps.claimId, at: now.toISOString(), reason: d.reason } : undefined;
       return deps.store.write(d.next, versions.get(d.checkId), claim);
     }));
-    decisions.forEach((d, i) => { if (outcomes[i] === 'written') done.set(d.checkId, d); });
-    if (outcomes.every((o) => o === 'written')) {
-      const all = [...done.values()];
-      const claimed = all.filter((d): d is Extract<Decision, { send: true }> => d.send);
-      return {
-        decisions: all, claimed,
-        confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
-        fail: async () => { await Promise.all(claimed.map((d) => deps.store.markFailed(d.next, deps.claimId))); },
-      };
-    }
+    decisions.forEach((d, i) => { const o = outcomes[i]; if (o?.status === 'fulfilled' && o.value === 'written') done.set(d.checkId, d); });
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw new LedgerWriteError(`the ledger could not record ${key}`, recorded(done, deps), { cause: failed.reason });
+    if (outcomes.every((o) => o.status === 'fulfilled' && o.value === 'written')) return recorded(done, deps);
     // Another invocation wrote first: decide again from what it wrote.
     pending = deps.store.entriesFor(key);
   }
-  throw new LedgerContentionError(`the ledger entries of ${key} kept changing under this invocation (${ATTEMPTS} attempts)`);
+  throw new LedgerContentionError(`the ledger entries of ${key} kept changing under this invocation (${ATTEMPTS} attempts)`, recorded(done, deps));
 }

@@ -13,7 +13,7 @@ import { targetId, type Target } from '../core/events/target';
 import { targets as targetsOf } from '../core/events/targets';
 import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
 import type { LedgerStore } from '../adapters/ledger-store';
-import { recordEvaluation, type Recorded } from './ledger';
+import { LedgerWriteError, recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
@@ -100,20 +100,24 @@ export type TargetOutcome =
   | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string }
   | { kind: 'gone'; reason: string };
 
-/** The ledger's decisions for one result, or undefined without a ledger. */
-async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trigger: Trigger | undefined): Promise<Recorded | undefined> {
-  if (!deps.ledger) return undefined;
+/**
+ * The ledger's decisions for one result (`told`), none without a ledger, or, when the ledger
+ * failed, what it did record (`orphaned`): the message then goes out as without a ledger, and
+ * those claims are settled with it.
+ */
+async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trigger: Trigger | undefined): Promise<{ told?: Recorded; orphaned?: Recorded }> {
+  if (!deps.ledger) return {};
   const { notifyMinSeverity, renotifyAfterHours } = deps.settings;
   // The event id is the claim: a retry of the same event may send what it claimed.
   const claimId = trigger?.eventId ?? `run-${deps.ledger.now().toISOString()}-${result.resource.id}`;
   try {
-    return await recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId });
+    return { told: await recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId }) };
   } catch (error) {
     // Without the ledger the guard cannot tell new from seen: it sends as it did before the
     // ledger. A repeated message is better than a silent exposure; the alarm tells the ops topic.
     deps.metrics?.count('LedgerFailures');
     deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, error: describeError(error) });
-    return undefined;
+    return error instanceof LedgerWriteError ? { orphaned: error.written } : {};
   }
 }
 
@@ -158,8 +162,9 @@ export async function processTarget(
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
   const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
-  const told = quiet ? undefined : await ledgerDecision(result, deps, trigger);
+  const { told, orphaned } = quiet ? {} : await ledgerDecision(result, deps, trigger);
   const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
+  const claims = told ?? orphaned;
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -178,14 +183,14 @@ export async function processTarget(
       if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
       // The claims stay unsent and are marked failed: the retry (same event id) sends them. If even
       // that write fails, the claims go stale after the lease and the next evaluation sends them.
-      await told?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
+      await claims?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
       throw error;
     }
-    await confirmClaims(told, deps, result);
-  } else if (told && told.claimed.length > 0) {
+    await confirmClaims(claims, deps, result);
+  } else if (claims && claims.claimed.length > 0) {
     // Claimed, but the state no longer calls for a message (closed before the retry): clear the
     // claims, or they would keep this finding "being sent" for good.
-    await confirmClaims(told, deps, result);
+    await confirmClaims(claims, deps, result);
   }
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,

@@ -3,7 +3,7 @@
  * SNS → confirm. One message per new exposure; a redelivery, or the same state seen again, is
  * quiet and says why in the audit record; a publish that fails after the claim is sent by the retry.
  */
-import { DynamoDBClient, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -114,4 +114,21 @@ test('a claim whose exposure closed before the retry is cleared, not left to hol
   now = new Date(T0.getTime() + 60_000);
   await run('e-1');
   expect([...table.items.values()].filter((i) => i.unsent)).toEqual([]);
+});
+
+test('the ledger failing half-way: the message goes out without it, and the claims it did write are settled, not re-sent later', async () => {
+  let puts = 0;
+  // The simulated table, except that the evaluation's second write is throttled.
+  dynamodb.on(PutItemCommand).callsFake((input: { Item: Record<string, AttributeValue> }) => {
+    puts++;
+    if (puts === 2) return Promise.reject(Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    table.items.set(`${input.Item.pk!.S}#${input.Item.sk!.S}`, input.Item);
+    return Promise.resolve({ ...META });
+  });
+  await run('e-1');
+  expect(subjects()).toHaveLength(1);
+  expect(logger.find('ledger unavailable')).toHaveLength(1);
+  const written = [...table.items.values()];
+  expect(written.length).toBeGreaterThan(0);
+  expect(written.filter((i) => i.unsent)).toEqual([]);
 });

@@ -98,7 +98,7 @@ test('closing is claimed once as resolved, and the closed item expires after the
   expect(Number(item.expiresAt?.N)).toBe(Math.floor(later(10).getTime() / 1000) + 30 * 86_400);
 });
 
-test('a ledger that keeps changing under the invocation hands the event to Lambda\'s retry', async () => {
+test('a ledger that keeps changing under the invocation gives up with what it wrote (the pipeline then sends without it)', async () => {
   dynamodb.on(PutItemCommand).rejects(conflict());
   await expect(recordEvaluation(exposed('e-1'), deps('e-1'))).rejects.toBeInstanceOf(LedgerContentionError);
 });
