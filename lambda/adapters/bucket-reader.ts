@@ -121,9 +121,13 @@ export async function readBucket(
     const readField = (field: BucketField) => (field === 'accountPublicAccessBlock'
       ? clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account)
       : read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]));
-    const first = context === 'always' ? all : all.filter((f) => !isContext(f));
     const results = new Map<BucketField, Field<unknown> | TransientField>();
-    (await Promise.all(first.map(readField))).forEach((r, i) => results.set(first[i]!, r));
+    const round = async (fields: BucketField[]) => {
+      (await Promise.all(fields.map(readField))).forEach((r, i) => results.set(fields[i]!, r));
+      // The event path hands a transient failure to Lambda's retry before spending more calls.
+      const failed = all.map((f) => results.get(f)).find((r): r is TransientField => r !== undefined && isTransient(r));
+      if (failed && (options.transient ?? 'throw') === 'throw') throw failed.transient;
+    };
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
     const unreadable: Record<string, string> = {};
     const fill = () => {
@@ -134,15 +138,11 @@ export async function readBucket(
         else unreadable[key] = field.reason;
       }
     };
+    await round(context === 'always' ? all : all.filter((f) => !isContext(f)));
     fill();
     if (context !== 'always' && context(snapshot)) {
-      const later = all.filter(isContext);
-      (await Promise.all(later.map(readField))).forEach((r, i) => results.set(later[i]!, r));
+      await round(all.filter(isContext));
       fill();
-    }
-    if ((options.transient ?? 'throw') === 'throw') {
-      const failed = all.map((f) => results.get(f)).find((r) => r !== undefined && isTransient(r));
-      if (failed && isTransient(failed)) throw failed.transient;
     }
     if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
     return { kind: 'snapshot', snapshot };

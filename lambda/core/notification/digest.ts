@@ -41,7 +41,7 @@ function section(title: string, lines: string[], total = lines.length): string[]
   return ['', `${title} (${total})`, ...shown, ...(total > LISTED ? [`  ... and ${total - LISTED} more (see the JSON variant and the audit log)`] : [])];
 }
 
-export function digestSummary(tally: SweepTally) {
+function digestSummary(tally: SweepTally) {
   const by = (reason: Decision['reason']) => tally.decisions.filter((d) => d.decision.reason === reason);
   const open = [...tally.open].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
   const openBySeverity = Object.fromEntries([...SEVERITIES].reverse().map((s) => [s, open.filter((e) => e.severity === s).length])) as Record<Severity, number>;
