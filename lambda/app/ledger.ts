@@ -1,13 +1,23 @@
 /**
  * One evaluation against the findings ledger: decide every finding (core/ledger/policy.ts), write
- * each decision conditionally, and claim the messages to send before they are sent. Two
- * invocations racing on one finding: one claim wins, the other re-reads and finds nothing to send.
- * A publish that fails after the claim leaves the claim unsent: the retry (same claim id) sends it.
+ * the resource's decisions in one conditional transaction, and claim the message to send before it
+ * is sent. Two invocations racing on one resource: one transaction wins, the other re-reads and
+ * finds nothing to send (or only what changed on top). A publish that fails after the claim leaves
+ * the claim unsent and marked failed: the retry (same claim id) sends it.
  */
-import type { LedgerStore, StoredEntry } from '../adapters/ledger-store';
-import { decideResult, resourceKey, type Decision, type PolicySettings } from '../core/ledger/policy';
+import type { EntryWrite, LedgerStore, ResourceLedger } from '../adapters/ledger-store';
+import { decideResult, resourceKey, type Decision, type LedgerEntry, type PolicySettings } from '../core/ledger/policy';
 import { isAtLeast } from '../core/model/severity';
 import type { EvaluationResult } from '../core/model/types';
+
+type Send = Extract<Decision, { send: true }>;
+
+/**
+ * Where a decision to send goes: its own message now (claimed first), the sweep's digest (told
+ * there, no claim), or nowhere because a message about it already went out another way (the
+ * guard's own remediation report): then it is recorded as not told, and the next evaluation tells it.
+ */
+export type Delivery = 'message' | 'digest' | 'quiet';
 
 export interface LedgerDeps {
   store: LedgerStore;
@@ -15,13 +25,19 @@ export interface LedgerDeps {
   now: () => Date;
   /** Same on a retry of the same work (the CloudTrail event id, the sweep batch's message id). */
   claimId: string;
+  /** @default every send is a message */
+  route?: (decision: Send) => Delivery;
+  /** When the reads behind this result began. @default now() */
+  observedAt?: Date;
 }
 
 export interface Recorded {
   /** One decision per finding and per open entry, with why a message is or is not sent. */
   decisions: Decision[];
   /** The decisions whose message this invocation claimed and must send. */
-  claimed: Extract<Decision, { send: true }>[];
+  claimed: Send[];
+  /** The decisions the sweep's digest tells. */
+  digested: Send[];
   /** Call once the message is out: clears the claims. */
   confirm: () => Promise<void>;
   /** Call when the publish failed: lets this work's retry send what it claimed. */
@@ -34,62 +50,70 @@ export interface Recorded {
  * of each finding sending the whole resource again on its own schedule.
  */
 function toldTogether(decisions: Decision[], now: Date, settings: PolicySettings): Decision[] {
-  if (!decisions.some((d) => d.send && d.reason !== 'resolved')) return decisions;
   const at = now.toISOString();
   return decisions.map((d) => (!d.send && d.reason === 'unchanged' && d.next?.status === 'open' && isAtLeast(d.next.severity, settings.notifyMinSeverity)
     ? { ...d, next: { ...d.next, lastNotified: at, notifiedSeverity: d.next.severity, notifiedLatent: d.next.latent } }
     : d));
 }
 
+/** A send that goes nowhere: the state is recorded, the level told stays what it was. */
+function untold(d: Send, prev: LedgerEntry | undefined): Decision {
+  const { lastNotified: _n, notifiedSeverity: _s, notifiedLatent: _l, ...rest } = d.next;
+  const told = { lastNotified: prev?.lastNotified, notifiedSeverity: prev?.notifiedSeverity, notifiedLatent: prev?.notifiedLatent };
+  return { checkId: d.checkId, send: false, reason: 'suppressed', next: { ...rest, ...Object.fromEntries(Object.entries(told).filter(([, v]) => v !== undefined)) } };
+}
+
+/** Every finding of a result read before the ledger's newest: nothing to decide, nothing to write. */
+function outOfOrder(result: EvaluationResult, entries: readonly LedgerEntry[]): Decision[] {
+  const ids = new Set([...result.findings.map((f) => f.checkId), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)]);
+  return [...ids].map((checkId) => ({ checkId, send: false, reason: 'out-of-order' }));
+}
+
 /** Conflicts in a row before the ledger gives up (the message then goes out without it, see pipeline.ts). */
 const ATTEMPTS = 3;
 
-/**
- * The ledger could not record everything. `written` holds what it did record, claims included:
- * whoever sends the message without the ledger confirms those, so they are not sent again later.
- */
-export class LedgerWriteError extends Error {
-  override name = 'LedgerWriteError';
-  constructor(message: string, readonly written: Recorded, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-export class LedgerContentionError extends LedgerWriteError {
+/** Another writer kept winning: nothing of this evaluation was written. */
+export class LedgerContentionError extends Error {
   override name = 'LedgerContentionError';
 }
 
-function recorded(done: Map<string, Decision>, deps: LedgerDeps): Recorded {
-  const all = [...done.values()];
-  const claimed = all.filter((d): d is Extract<Decision, { send: true }> => d.send);
-  return {
-    decisions: all, claimed,
-    confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
-    fail: async () => { await Promise.all(claimed.map((d) => deps.store.markFailed(d.next, deps.claimId))); },
-  };
-}
-
-export async function recordEvaluation(result: EvaluationResult, deps: LedgerDeps, prefetched?: Promise<StoredEntry[]>): Promise<Recorded> {
+export async function recordEvaluation(result: EvaluationResult, deps: LedgerDeps, prefetched?: Promise<ResourceLedger>): Promise<Recorded> {
   const key = resourceKey(result.resource);
-  const done = new Map<string, Decision>();
-  let pending: Promise<StoredEntry[]> = prefetched ?? deps.store.entriesFor(key);
+  let pending = prefetched ?? deps.store.read(key);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const entries = await pending;
+    const { entries, version, observedAt: newest } = await pending;
     const now = deps.now();
-    const versions = new Map(entries.map((e) => [e.checkId, e.version]));
-    const decisions = toldTogether(decideResult(result, entries, now, deps.settings, deps.claimId).filter((d) => !done.has(d.checkId)), now, deps.settings);
-    // Settled, not all-or-nothing: what was written (claims included) must be known even if one write fails.
-    const outcomes = await Promise.allSettled(decisions.map(async (d) => {
-      if (!d.next) return 'written' as const;
-      const claim = d.send ? { claimId: deps.claimId, at: now.toISOString(), reason: d.reason } : undefined;
-      return deps.store.write(d.next, versions.get(d.checkId), claim);
+    const observedAt = deps.observedAt ?? now;
+    const prev = new Map(entries.map((e) => [e.checkId, e]));
+    // Another evaluation that read the resource later has already written it: this one saw an
+    // older state (a late delivery, a slow read), and must not tell it over the newer one.
+    const late = newest !== undefined && Date.parse(newest) > observedAt.getTime();
+    const decisions = late ? outOfOrder(result, entries) : decideResult(result, entries, now, deps.settings, deps.claimId);
+    const routed = decisions.map((d) => {
+      const delivery = d.send ? (deps.route?.(d) ?? 'message') : undefined;
+      return { d: d.send && delivery === 'quiet' ? untold(d, prev.get(d.checkId)) : d, delivery };
+    });
+    const messaged = routed.some(({ d, delivery }) => d.send && delivery === 'message' && d.reason !== 'resolved');
+    const decided = routed.map((r) => ({ ...r, d: messaged ? toldTogether([r.d], now, deps.settings)[0]! : r.d }));
+    const claimed = decided.filter((r) => r.d.send && r.delivery === 'message').map((r) => r.d as Send);
+    const digested = decided.filter((r) => r.d.send && r.delivery === 'digest').map((r) => r.d as Send);
+    const claim = { claimId: deps.claimId, at: now.toISOString() };
+    const writes: EntryWrite[] = decided.filter((r) => r.d.next).map(({ d, delivery }) => ({
+      next: d.next!, ...(d.send && delivery === 'message' ? { claim: { ...claim, reason: d.reason } } : {}),
     }));
-    decisions.forEach((d, i) => { const o = outcomes[i]; if (o?.status === 'fulfilled' && o.value === 'written') done.set(d.checkId, d); });
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw new LedgerWriteError(`the ledger could not record ${key}`, recorded(done, deps), { cause: failed.reason });
-    if (outcomes.every((o) => o.status === 'fulfilled' && o.value === 'written')) return recorded(done, deps);
-    // Another invocation wrote first: decide again from what it wrote.
-    pending = deps.store.entriesFor(key);
+    const done: Recorded = {
+      decisions: decided.map((r) => r.d), claimed, digested,
+      confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
+      fail: async () => { await Promise.all(claimed.map((d) => deps.store.markFailed(d.next, deps.claimId))); },
+    };
+    // A resource that stays compliant, or stays the same and is not due, costs no write.
+    if (writes.length === 0) return done;
+    const after = new Map(prev);
+    for (const w of writes) after.set(w.next.checkId, w.next);
+    const open = [...after.values()].some((e) => e.status === 'open');
+    if (await deps.store.commit(key, version, writes, open, now, observedAt) === 'written') return done;
+    // Another invocation wrote this resource first: decide again from what it wrote.
+    pending = deps.store.read(key);
   }
-  throw new LedgerContentionError(`the ledger entries of ${key} kept changing under this invocation (${ATTEMPTS} attempts)`, recorded(done, deps));
+  throw new LedgerContentionError(`the ledger entries of ${key} kept changing under this invocation (${ATTEMPTS} attempts)`);
 }

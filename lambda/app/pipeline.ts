@@ -7,13 +7,14 @@ import type { ClientFactory } from '../adapters/clients';
 import type { MetricsSink } from '../adapters/metrics';
 import type { Notifier } from '../adapters/sns-notifier';
 import { triggerOf } from '../core/events/cloudtrail';
-import { composeNotification, composeResolved, withResolved, type Notification, type ResolvedFinding } from '../core/notification/compose';
+import { asMissedEvent, composeNotification, composeResolved, withResolved, type Notification, type ResolvedFinding } from '../core/notification/compose';
 import type { GuardSettings } from '../core/model/settings';
 import { targetId, type Target } from '../core/events/target';
 import { targets as targetsOf } from '../core/events/targets';
 import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
-import type { LedgerStore } from '../adapters/ledger-store';
-import { LedgerWriteError, recordEvaluation, type Recorded } from './ledger';
+import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
+import { resourceKey, sweepDelivery } from '../core/ledger/policy';
+import { recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
@@ -47,7 +48,14 @@ export interface PipelineDeps {
    * closed (core/ledger/policy.ts), claimed before it is sent. Unset: every evaluation at or above
    * notifyMinSeverity is sent, as before the ledger.
    */
-  ledger?: { store: LedgerStore; now: () => Date };
+  ledger?: {
+    store: LedgerStore;
+    now: () => Date;
+    /** Same on a retry of the same work: the sweep batch's id. @default the event id */
+    claimId?: string;
+    /** The scheduled sweep: most of what it finds is told in its digest (sweepDelivery). */
+    sweep?: { baseline: boolean };
+  };
 }
 
 /**
@@ -97,28 +105,61 @@ export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) 
 export const AUDIT_SCHEMA_VERSION = 1;
 
 export type TargetOutcome =
-  | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string }
+  | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string; ledger?: Recorded }
   | { kind: 'gone'; reason: string };
 
 /**
- * The ledger's decisions for one result (`told`), none without a ledger, or, when the ledger
- * failed, what it did record (`orphaned`): the message then goes out as without a ledger, and
- * those claims are settled with it.
+ * The ledger's decisions for one result, none without a ledger or when the ledger failed (nothing
+ * of it was written then: the message goes out as without a ledger). `quiet`: a message about
+ * this went out another way; the state is recorded, nothing is claimed.
  */
-async function ledgerDecision(result: EvaluationResult, deps: PipelineDeps, trigger: Trigger | undefined): Promise<{ told?: Recorded; orphaned?: Recorded }> {
-  if (!deps.ledger) return {};
+async function ledgerDecision(
+  result: EvaluationResult, deps: PipelineDeps, trigger: Trigger | undefined, quiet: boolean, prefetched?: Prefetched, observedAt?: Date,
+): Promise<Recorded | undefined> {
+  const ledger = deps.ledger;
+  if (!ledger) return undefined;
   const { notifyMinSeverity, renotifyAfterHours } = deps.settings;
   // The event id is the claim: a retry of the same event may send what it claimed.
-  const claimId = trigger?.eventId ?? `run-${deps.ledger.now().toISOString()}-${result.resource.id}`;
+  const claimId = ledger.claimId ?? trigger?.eventId ?? `run-${ledger.now().toISOString()}-${result.resource.id}`;
+  const key = resourceKey(result.resource);
   try {
-    return { told: await recordEvaluation(result, { store: deps.ledger.store, now: deps.ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId }) };
+    return await recordEvaluation(result, {
+      store: ledger.store, now: ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId, ...(observedAt ? { observedAt } : {}),
+      ...(quiet ? { route: () => 'quiet' as const } : ledger.sweep ? { route: sweepDelivery(ledger.sweep.baseline) } : {}),
+    }, prefetched?.key === key ? prefetched.read : undefined);
   } catch (error) {
     // Without the ledger the guard cannot tell new from seen: it sends as it did before the
     // ledger. A repeated message is better than a silent exposure; the alarm tells the ops topic.
     deps.metrics?.count('LedgerFailures');
     deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, error: describeError(error) });
-    return error instanceof LedgerWriteError ? { orphaned: error.written } : {};
+    return undefined;
   }
+}
+
+/** The ledger read started with the resource's reads, so it adds no round trip. */
+interface Prefetched {
+  key: string;
+  read: Promise<ResourceLedger>;
+}
+
+/** The resource a target names, as the evaluator will name it; other targets resolve to groups first. */
+function resourceOf(target: Target, deps: PipelineDeps): Parameters<typeof resourceKey>[0] | undefined {
+  const account = target.account ?? deps.defaultAccount;
+  const region = target.region ?? deps.defaultRegion;
+  if (target.type === 's3-bucket') return { type: 's3-bucket', id: target.name, account, region };
+  if (target.type === 'security-group') return { type: 'security-group', id: target.groupId, account, region };
+  if (target.type === 's3-account') return { type: 's3-account', id: target.account, account, region };
+  return undefined;
+}
+
+function prefetch(target: Target, deps: PipelineDeps): Prefetched | undefined {
+  const resource = deps.ledger ? resourceOf(target, deps) : undefined;
+  if (!deps.ledger || !resource) return undefined;
+  const key = resourceKey(resource);
+  const read = deps.ledger.store.read(key);
+  // Used only if the evaluation names the same resource; a failure then surfaces in ledgerDecision.
+  read.catch(() => undefined);
+  return { key, read };
 }
 
 /** After the message went out: a failed confirm must not make Lambda retry and send it again. */
@@ -140,7 +181,8 @@ function notificationFor(result: EvaluationResult, deps: PipelineDeps, told: Rec
   const news = told.claimed.some((d) => d.reason !== 'resolved');
   if (news || actedNow) {
     const message = composeNotification(result, deps.settings);
-    if (message) return withResolved(message, resolved);
+    // On the sweep, a message of its own is a new exposure no event announced (sweepDelivery).
+    if (message) return withResolved(news && deps.ledger?.sweep ? asMissedEvent(message) : message, resolved);
   }
   return composeResolved(result, resolved);
 }
@@ -148,6 +190,9 @@ function notificationFor(result: EvaluationResult, deps: PipelineDeps, told: Rec
 export async function processTarget(
   target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
 ): Promise<TargetOutcome> {
+  // Before the reads: a result is as old as the moment its reads began (ledger: out of order).
+  const observedAt = deps.ledger?.now();
+  const early = prefetch(target, deps);
   const outcome = await evaluate(target, deps, trigger);
   if ('gone' in outcome) {
     deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: outcome.gone, trigger });
@@ -162,9 +207,9 @@ export async function processTarget(
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
   const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
-  const { told, orphaned } = quiet ? {} : await ledgerDecision(result, deps, trigger);
+  const told = await ledgerDecision(result, deps, trigger, quiet, early, observedAt);
   const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
-  const claims = told ?? orphaned;
+  const claims = told;
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -200,7 +245,7 @@ export async function processTarget(
       : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
     ...(told ? { ledger: Object.fromEntries(told.decisions.map((d) => [d.checkId, d.reason])) } : {}),
   });
-  return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}) };
+  return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}), ...(told ? { ledger: told } : {}) };
 }
 
 /**

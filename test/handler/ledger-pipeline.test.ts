@@ -3,8 +3,8 @@
  * SNS → confirm. One message per new exposure; a redelivery, or the same state seen again, is
  * quiet and says why in the audit record; a publish that fails after the claim is sent by the retry.
  */
-import { DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient, QueryCommand, TransactWriteItemsCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -16,7 +16,7 @@ import { processEvent, type PipelineDeps } from '../../lambda/app/pipeline';
 import { resolveSettings } from '../../lambda/core/model/settings';
 import { cloudTrailFixture } from '../fixtures/load';
 import { snsError } from '../helpers/aws-errors';
-import { simulateLedgerTable } from '../helpers/dynamodb-ledger';
+import { cancelled, simulateLedgerTable } from '../helpers/dynamodb-ledger';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
@@ -116,19 +116,38 @@ test('a claim whose exposure closed before the retry is cleared, not left to hol
   expect([...table.items.values()].filter((i) => i.unsent)).toEqual([]);
 });
 
-test('the ledger failing half-way: the message goes out without it, and the claims it did write are settled, not re-sent later', async () => {
-  let puts = 0;
-  // The simulated table, except that the evaluation's second write is throttled.
-  dynamodb.on(PutItemCommand).callsFake((input: { Item: Record<string, AttributeValue> }) => {
-    puts++;
-    if (puts === 2) return Promise.reject(Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
-    table.items.set(`${input.Item.pk!.S}#${input.Item.sk!.S}`, input.Item);
-    return Promise.resolve({ ...META });
-  });
+test('the ledger write throttled: nothing is half-written, and the message goes out without it', async () => {
+  dynamodb.on(TransactWriteItemsCommand).rejects(cancelled(['ThrottlingError', 'None', 'None', 'None', 'None']));
   await run('e-1');
   expect(subjects()).toHaveLength(1);
   expect(logger.find('ledger unavailable')).toHaveLength(1);
-  const written = [...table.items.values()];
-  expect(written.length).toBeGreaterThan(0);
-  expect(written.filter((i) => i.unsent)).toEqual([]);
+  expect([...table.items.values()]).toEqual([]);
+});
+
+test('the ledger is read while the bucket is read, not after: it adds no round trip before the claim', async () => {
+  const order: string[] = [];
+  dynamodb.on(QueryCommand).callsFake(async (input: { ExpressionAttributeValues: Record<string, AttributeValue> }) => {
+    order.push(`query ${input.ExpressionAttributeValues[':k']?.S}`);
+    return { ...META, Items: [] };
+  });
+  s3.on(GetBucketPolicyCommand).callsFake(async () => { order.push('s3 GetBucketPolicy'); return { ...META, ...publicPolicy }; });
+  await run('e-1');
+  expect(order[0]).toBe('query s3-bucket#111122223333##acme-site');
+  expect(dynamodb.commandCalls(QueryCommand)).toHaveLength(1);
+});
+
+test('the guard\'s own remediation call coming back is recorded in the ledger, quietly: the state is kept, nothing is claimed', async () => {
+  const own = event('e-9');
+  (own.detail as Record<string, unknown>).userIdentity = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/guard-role/fn' };
+  await processEvent(own, { ...deps(), ownRoleName: 'guard-role' }, evaluateS3EventTarget);
+  expect(subjects()).toEqual([]);
+  expect(lastRecord().ledger).toMatchObject({ S3_POLICY_PUBLIC: 'suppressed' });
+  const entry = table.items.get('s3-bucket#111122223333##acme-site#S3_POLICY_PUBLIC');
+  expect(entry?.status?.S).toBe('open');
+  expect(entry?.notifiedSeverity).toBeUndefined();
+  expect(entry?.unsent).toBeUndefined();
+  // Not told there, so the next evaluation tells it.
+  now = new Date(T0.getTime() + 60_000);
+  await run('e-10');
+  expect(subjects()).toEqual([expect.stringMatching(/^\[HIGH\] Publicly readable/)]);
 });

@@ -3,13 +3,13 @@
  * answer with the real ConditionalCheckFailedException, so races, retries after a failed publish
  * and duplicate deliveries play out as they would on the table.
  */
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
-import { LedgerContentionError, recordEvaluation, type LedgerDeps } from '../../lambda/app/ledger';
+import { LedgerContentionError, recordEvaluation, type LedgerDeps, type Recorded } from '../../lambda/app/ledger';
 import { evaluateBucket } from '../../lambda/core/s3/evaluator';
 import type { EvaluationResult, Trigger } from '../../lambda/core/model/types';
-import { conflict, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
+import { cancelled, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
 import { lockedDownBucket, ALL_OFF } from '../helpers/s3-account';
 
 const dynamodb = mockClient(DynamoDBClient);
@@ -47,11 +47,11 @@ test('a new exposure: decided, written with its claim, claimed for sending; conf
 
 test('the same event delivered again: nothing claimed, nothing written', async () => {
   await (await recordEvaluation(exposed('e-1'), deps('e-1'))).confirm();
-  const before = sim.puts();
+  const before = sim.commits();
   const again = await recordEvaluation(exposed('e-1'), deps('e-1', later(1)));
   expect(again.claimed).toEqual([]);
   expect(new Set(again.decisions.map((d) => d.reason))).toEqual(new Set(['duplicate']));
-  expect(sim.puts()).toBe(before);
+  expect(sim.commits()).toBe(before);
 });
 
 test('a publish that failed after the claim is sent by the retry, once', async () => {
@@ -65,14 +65,75 @@ test('a publish that failed after the claim is sent by the retry, once', async (
 
 test('two invocations racing on the same finding: exactly one claims it', async () => {
   const s = store();
-  const initial = s.entriesFor('s3-bucket#111122223333##acme-site');
+  const initial = s.read('s3-bucket#111122223333##acme-site');
   const [a, b] = await Promise.all([
     recordEvaluation(exposed('e-1'), deps('e-1'), initial),
     recordEvaluation(exposed('e-2'), deps('e-2'), initial),
   ]);
   expect(a.claimed.length + b.claimed.length).toBe(3);
   expect(a.claimed.length === 0 || b.claimed.length === 0).toBe(true);
-  expect(dynamodb.commandCalls(PutItemCommand).some((c) => c.args[0].input.ConditionExpression === 'version = :v' || c.args[0].input.ConditionExpression === 'attribute_not_exists(pk)')).toBe(true);
+  const claims = [...table.values()].filter((i) => i.unsent).map((i) => i.unsent?.M?.claimId?.S);
+  expect(claims).toHaveLength(3);
+  expect(new Set(claims).size).toBe(1);
+});
+
+/** Two writers that both read before either writes: the second parks until the first has committed. */
+async function interleaved(first: () => Promise<Recorded>, second: () => Promise<Recorded>): Promise<[Recorded, Recorded]> {
+  let release!: () => void;
+  const parked = new Promise<void>((r) => { release = r; });
+  let calls = 0;
+  sim.beforeCommit = async () => { if (++calls === 1) await parked; };
+  const a = first();
+  const b = second().finally(release);
+  return Promise.all([a, b]);
+}
+
+test('two invocations that each see a different part of the resource change: one message, never two', async () => {
+  // A read the bucket with only BPA off; B read it a moment later, after the policy turned public.
+  // Both read the empty ledger before either wrote. With claims per finding, each would win some
+  // and both would send the whole resource.
+  const bpaOff: EvaluationResult = { ...evaluateBucket(lockedDownBucket({ name: 'acme-site', publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF })), trigger: trigger('e-1') };
+  const [a, b] = await interleaved(
+    () => recordEvaluation(bpaOff, { ...deps('e-1', later(0.1)), observedAt: T0 }),
+    () => recordEvaluation(exposed('e-2'), { ...deps('e-2', later(0.1)), observedAt: later(0.05) }),
+  );
+  // The parked writer (A) lost the transaction, re-read, and found a newer read already written.
+  expect(b.claimed.map((d) => d.checkId).sort()).toEqual(['S3_ACCOUNT_BPA_OFF', 'S3_BUCKET_BPA_OFF', 'S3_POLICY_PUBLIC']);
+  expect(a.claimed).toEqual([]);
+  expect(reasons(a)).toEqual(['S3_ACCOUNT_BPA_OFF:out-of-order', 'S3_BUCKET_BPA_OFF:out-of-order', 'S3_POLICY_PUBLIC:out-of-order', 'S3_TLS_NOT_ENFORCED:out-of-order']);
+  expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(2);
+  expect(sim.commits()).toBe(1);
+});
+
+test('the same two, the other way round: the later read (policy private again) is told as resolved on top of the earlier one', async () => {
+  const bpaOff: EvaluationResult = { ...evaluateBucket(lockedDownBucket({ name: 'acme-site', publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF })), trigger: trigger('e-2') };
+  const [later_, earlier] = await interleaved(
+    () => recordEvaluation(bpaOff, { ...deps('e-2', later(0.1)), observedAt: later(0.05) }),
+    () => recordEvaluation(exposed('e-1'), { ...deps('e-1', later(0.1)), observedAt: T0 }),
+  );
+  expect(earlier.claimed).toHaveLength(3);
+  expect(later_.claimed.map((d) => `${d.checkId}:${d.reason}`)).toEqual(['S3_POLICY_PUBLIC:resolved']);
+});
+
+test('an evaluation delivered late (its reads older than the ledger\'s newest) changes nothing and sends nothing', async () => {
+  await (await recordEvaluation(closed('e-2'), { ...deps('e-2', later(5)), observedAt: later(5) })).confirm();
+  await (await recordEvaluation(exposed('e-3'), { ...deps('e-3', later(6)), observedAt: later(6) })).confirm();
+  const before = sim.commits();
+  const stale = await recordEvaluation(closed('e-1'), { ...deps('e-1', later(7)), observedAt: T0 });
+  expect(stale.claimed).toEqual([]);
+  expect(new Set(stale.decisions.map((d) => d.reason))).toEqual(new Set(['out-of-order']));
+  expect(sim.commits()).toBe(before);
+});
+
+test('a real change while another claim is still being sent takes it over: the rise is told, not hidden as a duplicate', async () => {
+  const bpaOff: EvaluationResult = { ...evaluateBucket(lockedDownBucket({ name: 'acme-site', publicAccessBlock: ALL_OFF, accountPublicAccessBlock: ALL_OFF })), trigger: trigger('e-1') };
+  const first = await recordEvaluation(bpaOff, deps('e-1'));
+  expect(first.claimed).toHaveLength(2); // still publishing
+  const rise = await recordEvaluation(exposed('e-2'), deps('e-2', later(1)));
+  expect(rise.claimed.map((d) => `${d.checkId}:${d.reason}`)).toEqual(['S3_POLICY_PUBLIC:new']);
+  // The first one's confirm finds its claims taken over where they were, and leaves the new one alone.
+  await first.confirm();
+  expect(table.get('s3-bucket#111122223333##acme-site#S3_POLICY_PUBLIC')?.unsent?.M?.claimId?.S).toBe('e-2');
 });
 
 test('a claim never confirmed and older than the lease is sent by whoever comes next', async () => {
@@ -86,7 +147,7 @@ test('a claim never confirmed and older than the lease is sent by whoever comes 
 test('a compliant resource with no entries costs a read and no write', async () => {
   const r = await recordEvaluation(closed(), deps('sweep-1'));
   expect(r.decisions).toEqual([]);
-  expect(dynamodb.commandCalls(PutItemCommand)).toHaveLength(0);
+  expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
 });
 
 test('closing is claimed once as resolved, and the closed item expires after the retention', async () => {
@@ -98,9 +159,17 @@ test('closing is claimed once as resolved, and the closed item expires after the
   expect(Number(item.expiresAt?.N)).toBe(Math.floor(later(10).getTime() / 1000) + 30 * 86_400);
 });
 
-test('a ledger that keeps changing under the invocation gives up with what it wrote (the pipeline then sends without it)', async () => {
-  dynamodb.on(PutItemCommand).rejects(conflict());
+test('a ledger that keeps changing under the invocation gives up, having written nothing (the pipeline then sends without it)', async () => {
+  dynamodb.on(TransactWriteItemsCommand).rejects(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None', 'None', 'None']));
   await expect(recordEvaluation(exposed('e-1'), deps('e-1'))).rejects.toBeInstanceOf(LedgerContentionError);
+  expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(3);
+  expect(table.size).toBe(0);
+});
+
+test('a transaction cancelled for another reason (throttled) is an error, not a lost race', async () => {
+  dynamodb.on(TransactWriteItemsCommand).rejects(cancelled(['ThrottlingError', 'None']));
+  await expect(recordEvaluation(exposed('e-1'), deps('e-1'))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+  expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
 });
 
 test('the same event delivered twice while the first is still publishing: the second claims nothing', async () => {

@@ -14,7 +14,11 @@ import { isAtLeast, severityRank } from '../model/severity';
 import type { CheckId, EvaluationResult, ResourceRef, Severity, Trigger } from '../model/types';
 
 export type SendReason = 'new' | 'severity-up' | 'renotify' | 'resolved';
-export type QuietReason = 'duplicate' | 'below-threshold' | 'unchanged' | 'not-evaluated';
+/**
+ * `suppressed`: a message about it went out another way (the guard's own remediation report).
+ * `out-of-order`: the ledger already holds what a later read of the resource found.
+ */
+export type QuietReason = 'duplicate' | 'below-threshold' | 'unchanged' | 'not-evaluated' | 'suppressed' | 'out-of-order';
 export type Reason = SendReason | QuietReason;
 
 /** What the ledger keeps per finding (resource + check id). */
@@ -107,11 +111,16 @@ export function decideFinding(
     const age = hoursSince(claim.at, at.now) * 60;
     // An unreadable claim time counts as stale: a claim must never hold a finding for good.
     const stale = Number.isNaN(age) || age >= CLAIM_LEASE_MINUTES;
-    // Someone is sending it right now (another invocation, or this event's first delivery): theirs is the message.
-    if (!mine && !stale) return { checkId, reason: 'duplicate', send: false };
+    const { unsent: _claim, ...unclaimed } = prev;
+    if (!mine && !stale) {
+      // Someone is sending it right now (another invocation, or this event's first delivery):
+      // what they tell counts as told. Only news on top of it (a rise, a re-opening) is sent, as a
+      // claim of its own; the same state again is theirs.
+      const onTop = decideFinding(unclaimed, current, at, settings);
+      return onTop.send ? onTop : { checkId, reason: 'duplicate', send: false };
+    }
     // Claimed and never sent. Decide again from the state before the claim as far as it matters,
     // and the current state, so a claim never tells something that is no longer so.
-    const { unsent: _claim, ...unclaimed } = prev;
     const retry = { ...at, ...(at.trigger ? { trigger: { ...at.trigger, eventId: undefined } } : {}) };
     if (claim.reason === 'resolved') {
       if (!current) return { checkId, reason: 'resolved', send: true, next: { ...unclaimed, lastNotified: now } };
@@ -190,4 +199,15 @@ export function decideResult(
   return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
     now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}), ...(claimId ? { claimId } : {}),
   }, settings));
+}
+
+/**
+ * The sweep's delivery: a new exposure at HIGH or above (or one that rose there) has its own
+ * message at once, since no event announced it; the rest is told in the sweep's digest. The first
+ * sweep after deploy finds the baseline, not missed events: all of it goes in its digest, which
+ * lists the most severe first, instead of one email per resource on day one.
+ */
+export function sweepDelivery(baseline: boolean) {
+  return (d: Extract<Decision, { send: true }>): 'message' | 'digest' =>
+    !baseline && (d.reason === 'new' || d.reason === 'severity-up') && isAtLeast(d.next.severity, 'HIGH') ? 'message' : 'digest';
 }

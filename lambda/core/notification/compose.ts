@@ -329,6 +329,23 @@ export function composeResolved(result: EvaluationResult, resolved: readonly Res
 }
 
 /** The findings message with what closed since the last one appended. */
+/**
+ * The sweep found a new exposure that no event announced: the responder reads that first, since a
+ * missed or filtered CloudTrail event is itself worth knowing.
+ */
+export function asMissedEvent(notification: Notification): Notification {
+  const block = [
+    'NO EVENT ANNOUNCED THIS',
+    '  The scheduled sweep found it; no CloudTrail event reached the guard for the change that opened it.',
+    '  Possible causes: the change came before the guard was deployed, the trail or EventBridge missed or',
+    '  filtered the call, or the event-path function failed (see the operations topic and the DLQ).',
+    '',
+  ].join('\n');
+  const at = notification.email.indexOf('\n\n');
+  const email = at < 0 ? `${notification.email}\n\n${block}` : `${notification.email.slice(0, at + 2)}${block}${notification.email.slice(at + 2)}`;
+  return { ...notification, email: plainText(email), attributes: { ...notification.attributes, missedEvent: { DataType: 'String', StringValue: 'true' } } };
+}
+
 export function withResolved(notification: Notification, resolved: readonly ResolvedFinding[]): Notification {
   if (resolved.length === 0) return notification;
   const block = ['', 'RESOLVED SINCE THE LAST MESSAGE', ...resolvedLines(resolved)].join('\n');
