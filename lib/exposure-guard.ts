@@ -16,6 +16,8 @@ import { Operations } from './operations';
 import { readStatements } from './read-grants';
 import { BUCKET_LISTINGS, BUCKET_READS } from '../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../lambda/core/sg/reads';
+import { LedgerTable } from './ledger-table';
+import { Sweep } from './sweep';
 
 export interface ExposureGuardProps {
   /**
@@ -28,11 +30,12 @@ export interface ExposureGuardProps {
 
 const HANDLERS = path.join(__dirname, '..', 'lambda', 'handlers');
 
+/** Sweep workers at once (the event source mapping's maximumConcurrency, 2 to 1000): the sweep's cap on the account's API rates. */
+export const SWEEP_MAXIMUM_CONCURRENCY = 10;
+
 /** Options the config accepts (README, "Configuration") whose feature is not built yet: say so at synth instead of ignoring them. */
 function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig): void {
   const unbuilt: [keyof ExposureGuardConfig, boolean][] = [
-    ['sweepSchedule', config.sweepSchedule !== 'rate(1 day)'],
-    ['renotifyAfterHours', config.renotifyAfterHours !== 24],
     ['createTrail', config.createTrail],
   ];
   for (const [key, set] of unbuilt) {
@@ -55,6 +58,8 @@ export class ExposureGuard extends Construct {
   public readonly s3Rule: events.Rule;
   public readonly securityGroupFunction: GuardFunction;
   public readonly securityGroupRule: events.Rule;
+  public readonly ledger: LedgerTable;
+  public readonly sweep: Sweep;
 
   constructor(scope: Construct, id: string, props: ExposureGuardProps = {}) {
     super(scope, id);
@@ -63,7 +68,7 @@ export class ExposureGuard extends Construct {
     warnAboutUnbuiltOptions(this, config);
 
     this.key = new kms.Key(this, 'Key', {
-      description: 'Exposure Guard: findings topic and dead-letter queue',
+      description: 'Exposure Guard: findings and operations topics, queues, findings ledger',
       enableKeyRotation: true,
     });
 
@@ -101,11 +106,13 @@ export class ExposureGuard extends Construct {
       retentionPeriod: Duration.days(14),
     });
 
+    this.ledger = new LedgerTable(this, 'Ledger', this.key);
     const environment = {
       TOPIC_ARN: this.findingsTopic.topicArn,
       GUARD_SETTINGS: JSON.stringify(runtimeSettings(config)),
+      LEDGER_TABLE: this.ledger.table.tableName,
     };
-    const evaluator = (id: string, handler: string, description: string, statements: iam.PolicyStatement[]) => {
+    const evaluator = (id: string, handler: string, description: string, statements: iam.PolicyStatement[], timeout?: Duration) => {
       const fn = new GuardFunction(this, id, {
         entry: path.join(HANDLERS, handler),
         description,
@@ -113,6 +120,7 @@ export class ExposureGuard extends Construct {
         logRetention: config.logRetentionDays,
         deadLetterQueue: this.deadLetterQueue,
         deadLetterKey: this.key,
+        ...(timeout ? { timeout } : {}),
       });
       grantPublishEncrypted(this.findingsTopic, this.key, fn.role);
       // Lets the function recognise its own remediation calls when CloudTrail hands them back.
@@ -130,6 +138,12 @@ export class ExposureGuard extends Construct {
     this.securityGroupFunction = evaluator('SecurityGroupEvaluator', 'sg-event.ts',
       'Exposure Guard: re-evaluates security groups after CloudTrail rule and attachment calls',
       readStatements(stack, GROUP_READS, GROUP_LOOKUPS));
+    for (const fn of [this.s3Function, this.securityGroupFunction]) this.ledger.grant(fn.role, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+
+    this.sweep = new Sweep(this, 'Sweep', {
+      schedule: config.sweepSchedule, key: this.key, ledger: this.ledger, findingsTopic: this.findingsTopic,
+      deadLetterQueue: this.deadLetterQueue, makeFunction: evaluator, maximumConcurrency: SWEEP_MAXIMUM_CONCURRENCY,
+    });
     this.grantRemediation(config);
 
     this.securityGroupRule = this.apiCallRule('Ec2Calls',
@@ -154,8 +168,11 @@ export class ExposureGuard extends Construct {
 
     this.operations = new Operations(this, 'Operations', {
       opsTopic: this.opsTopic,
-      functions: [this.s3Function, this.securityGroupFunction],
-      deadLetterQueue: this.deadLetterQueue,
+      functions: [this.s3Function, this.securityGroupFunction, this.sweep.coordinator, this.sweep.worker],
+      deadLetterQueues: [
+        { id: 'DeadLetters', queue: this.deadLetterQueue, what: 'an event or invocation reached the dead-letter queue, so a change went unevaluated' },
+        { id: 'SweepDeadLetters', queue: this.sweep.deadLetterQueue, what: 'a sweep batch failed three times and is kept in the sweep\'s dead-letter queue, so its resources were not swept and the run sends no digest' },
+      ],
     });
   }
 
@@ -165,8 +182,11 @@ export class ExposureGuard extends Construct {
    */
   private grantRemediation(config: ExposureGuardConfig): void {
     const { remediation } = config;
+    // The sweep's worker remediates what it finds, like the event path.
+    const s3Roles = [this.s3Function.role, this.sweep.worker.role];
+    const sgRoles = [this.securityGroupFunction.role, this.sweep.worker.role];
     if (remediation.s3BucketPublicAccess === 'enforce') {
-      this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      for (const role of s3Roles) role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'RemediateBucketPublicAccess',
         actions: ['s3:PutBucketPublicAccessBlock'],
         resources: [`arn:${Aws.PARTITION}:s3:::*`],
@@ -175,7 +195,7 @@ export class ExposureGuard extends Construct {
       // Defence in depth: exempt buckets whose patterns IAM can express are denied the write outright.
       const iamPatterns = config.exemptBuckets.filter((p) => /^[A-Za-z0-9._*?-]+$/.test(p));
       if (iamPatterns.length > 0) {
-        this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        for (const role of s3Roles) role.addToPrincipalPolicy(new iam.PolicyStatement({
           sid: 'NeverRemediateExemptBuckets',
           effect: iam.Effect.DENY,
           actions: ['s3:PutBucketPublicAccessBlock'],
@@ -184,7 +204,7 @@ export class ExposureGuard extends Construct {
       }
     }
     if (remediation.s3AccountPublicAccess === 'enforce') {
-      this.s3Function.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      for (const role of s3Roles) role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'RemediateAccountPublicAccess',
         actions: ['s3:PutAccountPublicAccessBlock'],
         // s3:PutAccountPublicAccessBlock supports no resource-level permission.
@@ -193,7 +213,7 @@ export class ExposureGuard extends Construct {
     }
     if (remediation.securityGroupIngress === 'enforce') {
       const stack = Stack.of(this);
-      this.securityGroupFunction.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      for (const role of sgRoles) role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'RevokeWorldOpenIngress',
         actions: ['ec2:RevokeSecurityGroupIngress'],
         // Revoking by SecurityGroupRuleIds may also be authorised against the rules themselves.

@@ -25,6 +25,20 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
       'A rule may name an AWS-managed or shared prefix list whose owner account is not known at deploy time; the grant is the one read action, in this region.'],
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:prefix-list/*]',
       'A ModifyManagedPrefixList event may name any of this account\'s lists; the grant is ec2:GetManagedPrefixListAssociations alone (who uses the list), in this account and region.'],
+    [guard.sweep.coordinator.role, 'AwsSolutions-IAM5[Resource::*]',
+      's3:ListAllMyBuckets, ec2:DescribeSecurityGroups (the inventory it enqueues) and s3:GetAccountPublicAccessBlock (read once per run) support no resource-level permissions; the statement holds only these, derived from the reads tables.'],
+    [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
+      'The worker reads every bucket the coordinator listed; names are not known at deploy time. The exact Get* reads of the snapshot (this account only), plus s3:PutBucketPublicAccessBlock only when bucket remediation is enforce (exempt buckets denied).'],
+    [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::*]',
+      's3:GetAccountPublicAccessBlock and EC2\'s Describe* reads support no resource-level permissions; s3:PutAccountPublicAccessBlock (enforce only) neither. The statement holds only the reads tables\' actions.'],
+    [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:prefix-list/*]',
+      'A swept group\'s rule may name an AWS-managed or shared prefix list whose owner is not known at deploy time; ec2:GetManagedPrefixListEntries alone, in this region.'],
+    [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group-rule/*]',
+      'As the security-group function: RevokeSecurityGroupIngress (enforce only) of swept groups, this account and region.'],
+    [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
+      'As the security-group function: RevokeSecurityGroupIngress (enforce only) of swept groups, this account and region.'],
+    [guard.sweep.deadLetterQueue, 'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the sweep\'s batch queue; an alarm watches its depth.'],
   ];
   for (const [construct, id, reason] of acknowledgements) Validations.of(construct).acknowledge({ id, reason });
 }

@@ -11,7 +11,8 @@ export interface OperationsProps {
   /** Where alarms go (the operators of the guard, not the responders to findings). */
   readonly opsTopic: sns.ITopic;
   readonly functions: GuardFunction[];
-  readonly deadLetterQueue: sqs.IQueue;
+  /** Each queue where something the guard should have evaluated ends up, and what it means there. */
+  readonly deadLetterQueues: { id: string; queue: sqs.IQueue; what: string }[];
 }
 
 /**
@@ -25,15 +26,16 @@ export class Operations extends Construct {
     super(scope, id);
     const action = new actions.SnsAction(props.opsTopic);
 
-    const dlq = new cloudwatch.Alarm(this, 'DeadLetters', {
-      alarmDescription: 'Exposure Guard: an event or invocation reached the dead-letter queue, so a change went unevaluated. Redrive after fixing the cause.',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarms.push(dlq);
+    for (const { id: alarmId, queue, what } of props.deadLetterQueues) {
+      this.alarms.push(new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: `Exposure Guard: ${what}. Redrive after fixing the cause.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }));
+    }
 
     for (const fn of props.functions) {
       this.alarms.push(new cloudwatch.Alarm(fn, 'Errors', {
@@ -55,6 +57,8 @@ export class Operations extends Construct {
       'Exposure Guard: the guard changed something (or failed to) and could not publish the message about it; the retry will find nothing to do. Read the "notification failed" records with notification.unreportedRemediation in the audit log.'));
     this.alarms.push(this.onGuardMetric('LedgerFailures',
       'Exposure Guard: the findings ledger could not be read or written; messages are sent without it, so responders may get repeats. Read the "ledger unavailable" records in the audit log; check the table, its key and the function\'s role.'));
+    this.alarms.push(this.onGuardMetric('SweepUnfinished',
+      'Exposure Guard: the previous sweep never finished (some batches are still queued or in the sweep\'s dead-letter queue), so its resources were not all swept and it sent no digest. Read the "sweep unfinished" and "sweep batch failed" records.'));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);

@@ -53,10 +53,16 @@ function prefixListResolver(ec2: EC2Client) {
   };
 }
 
-/** SecurityGroupSnapshots in batches of up to 200 groups: 3 reads per batch, plus prefix lists. */
-export async function* securityGroupBatches(ec2: EC2Client, where: { account?: string; region?: string }): AsyncGenerator<SecurityGroupSnapshot[]> {
+/**
+ * SecurityGroupSnapshots in batches of up to 200 groups: 3 reads per batch, plus prefix lists.
+ * With `groupIds` (a sweep batch), only those: by filter, so a group deleted since it was listed is
+ * simply absent (GroupIds would fail the whole call with InvalidGroup.NotFound).
+ */
+export async function* securityGroupBatches(ec2: EC2Client, where: { account?: string; region?: string }, groupIds?: string[]): AsyncGenerator<SecurityGroupSnapshot[]> {
+  if (groupIds && groupIds.length > FILTER_VALUES) throw new RangeError(`${groupIds.length} group ids: a filter takes at most ${FILTER_VALUES}`);
   const resolve = prefixListResolver(ec2);
-  for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, {})) {
+  const only = groupIds ? { Filters: [{ Name: 'group-id', Values: groupIds }] } : {};
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, only)) {
     const groups = page.SecurityGroups ?? [];
     for (let i = 0; i < groups.length; i += FILTER_VALUES) {
       const chunk = groups.slice(i, i + FILTER_VALUES);
@@ -98,5 +104,12 @@ export async function* securityGroupBatches(ec2: EC2Client, where: { account?: s
       }
       yield snapshots;
     }
+  }
+}
+
+/** Every security group id of the region, page by page: the sweep's coordinator enqueues them. */
+export async function* listSecurityGroupIds(ec2: EC2Client): AsyncGenerator<string> {
+  for await (const page of paginateDescribeSecurityGroups({ client: ec2, pageSize: 1000 }, {})) {
+    for (const g of page.SecurityGroups ?? []) if (g.GroupId) yield g.GroupId;
   }
 }

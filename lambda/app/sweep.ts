@@ -2,8 +2,9 @@
  * The sweep path: every bucket and security group of an account through the same
  * evaluate → remediate → notify → log steps as an event, with bounded concurrency, streamed
  * (nothing accumulates), and nothing lost: a resource whose reads keep failing after the SDK's
- * retries is reported INCOMPLETE with the error, never dropped. The scheduled Lambda that drives
- * it is a later step; the benchmark drives it today.
+ * retries is reported INCOMPLETE with the error, never dropped. The scheduled sweep spreads the
+ * same per-resource steps over SQS (sweep-coordinator.ts, sweep-worker.ts); the pass over every
+ * bucket after an account-level change runs them in one invocation.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -15,7 +16,7 @@ import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/model/result';
 import { mayGrantPublicly } from '../core/s3/evaluator';
 import { incompleteFinding } from '../core/model/unread';
-import type { EvaluationResult, ResourceRef, Trigger } from '../core/model/types';
+import type { EvaluationResult, ResourceRef, SecurityGroupSnapshot, Trigger } from '../core/model/types';
 import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
 import { evaluateAndRemediateGroup } from './evaluate-sg';
 import { processTarget, type PipelineDeps, type TargetOutcome } from './pipeline';
@@ -145,20 +146,44 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
   // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
   const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
   const exhausted = await pool(listBuckets(s3), options.concurrency, async (bucket) => {
-    const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
-    await settle(stats, options, bucket.name, () => processTarget({ type: 's3-bucket', name: bucket.name, ...where }, options.trigger, shared, async () => {
-      try {
-        // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
-        const read = await readBucket({ s3, s3control, accountPublicAccessBlock: shared.accountPublicAccessBlock }, bucket.name,
-          { account, region: bucket.region }, { transient: 'unknown', context: mayGrantPublicly });
-        if (read.kind === 'gone') return { gone: read.reason };
-        return { result: await evaluateAndRemediateBucket(read.snapshot, s3, shared) };
-      } catch (error) {
-        return { result: unreadable(resource, error, deps.settings) };
-      }
-    }));
+    await settle(stats, options, bucket.name, () => sweepOneBucket(bucket, { s3, s3control }, shared, options.trigger));
   }, options.shouldContinue);
   return { ...stats, stopped: !exhausted };
+}
+
+/**
+ * One listed bucket through the event's path; never rejects for a read (a bucket that cannot be
+ * read at all is its INCOMPLETE result), only when its message cannot be published.
+ */
+export function sweepOneBucket(
+  bucket: { name: string; region?: string }, clients: { s3: S3Client; s3control: S3ControlClient }, deps: PipelineDeps, trigger?: Trigger,
+): Promise<TargetOutcome> {
+  const account = deps.defaultAccount;
+  const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
+  return processTarget({ type: 's3-bucket', name: bucket.name, account, region: deps.defaultRegion }, trigger, deps, async () => {
+    try {
+      // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
+      const read = await readBucket({ ...clients, ...(deps.accountPublicAccessBlock ? { accountPublicAccessBlock: deps.accountPublicAccessBlock } : {}) }, bucket.name,
+        { account, region: bucket.region }, { transient: 'unknown', context: mayGrantPublicly });
+      if (read.kind === 'gone') return { gone: read.reason };
+      return { result: await evaluateAndRemediateBucket(read.snapshot, clients.s3, deps) };
+    } catch (error) {
+      return { result: unreadable(resource, error, deps.settings) };
+    }
+  });
+}
+
+/** One group snapshot (read in a batch) through the event's path, as sweepOneBucket. */
+export function sweepOneGroup(snapshot: SecurityGroupSnapshot, ec2: EC2Client, deps: PipelineDeps): Promise<TargetOutcome> {
+  const where = { account: deps.defaultAccount, region: deps.defaultRegion };
+  const resource: ResourceRef = { type: 'security-group', id: snapshot.GroupId, ...where };
+  return processTarget({ type: 'security-group', groupId: snapshot.GroupId, ...where }, undefined, deps, async () => {
+    try {
+      return { result: await evaluateAndRemediateGroup(snapshot, ec2, deps) };
+    } catch (error) {
+      return { result: unreadable(resource, error, deps.settings) };
+    }
+  });
 }
 
 export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
@@ -169,14 +194,7 @@ export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOpti
     for await (const batch of securityGroupBatches(ec2, where)) yield* batch;
   }
   await pool(snapshots(), options.concurrency, async (snapshot) => {
-    const resource: ResourceRef = { type: 'security-group', id: snapshot.GroupId, ...where };
-    await settle(stats, options, snapshot.GroupId, () => processTarget({ type: 'security-group', groupId: snapshot.GroupId, ...where }, undefined, deps, async () => {
-      try {
-        return { result: await evaluateAndRemediateGroup(snapshot, ec2, deps) };
-      } catch (error) {
-        return { result: unreadable(resource, error, deps.settings) };
-      }
-    }));
+    await settle(stats, options, snapshot.GroupId, () => sweepOneGroup(snapshot, ec2, deps));
   });
   return stats;
 }

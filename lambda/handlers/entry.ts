@@ -3,30 +3,42 @@
  * init, failing fast on bad configuration), then one pipeline run per event.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { LocalClientFactory } from '../adapters/clients';
+import { LedgerStore } from '../adapters/ledger-store';
 import { EmfMetricsSink } from '../adapters/metrics';
 import { SnsNotifier } from '../adapters/sns-notifier';
 import { settingsFromEnv } from '../core/model/settings';
-import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type Expander, type TargetOutcome } from '../app/pipeline';
+import { processEvent, requireEnv, whereFromFunctionArn, type Evaluator, type Expander, type PipelineDeps, type TargetOutcome } from '../app/pipeline';
 
-export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
+/** The container's shared parts: every entry point builds them the same way. */
+export function baseDeps() {
   const settings = settingsFromEnv(process.env);
   const topicArn = requireEnv(process.env, 'TOPIC_ARN');
   const logger = new Logger({ serviceName: 'exposure-guard' });
   const clients = new LocalClientFactory();
   const notifier = new SnsNotifier(clients.client(SNSClient, {}), topicArn);
   const metrics = new EmfMetricsSink();
-  const ownRoleName = process.env.GUARD_ROLE_NAME;
+  const table = process.env.LEDGER_TABLE;
+  const dynamodb = table ? clients.client(DynamoDBClient, {}) : undefined;
+  const store = table && dynamodb ? new LedgerStore(dynamodb, table) : undefined;
+  return { settings, logger, clients, notifier, metrics, table, dynamodb, store, ownRoleName: process.env.GUARD_ROLE_NAME };
+}
+
+export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
+  const { settings, logger, clients, notifier, metrics, store, ownRoleName } = baseDeps();
   return async (event, context) => {
     logger.addContext(context);
     const where = whereFromFunctionArn(context.invokedFunctionArn);
-    return processEvent(event, {
+    const deps: PipelineDeps = {
       settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region,
       // Long work stops taking new items 45 s before Lambda would stop it (a bucket in flight can take
       // ~30 s of retried, time-limited calls), to report what it did not reach.
       deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? 60_000) - 45_000,
-    }, evaluate, expand);
+      ...(store ? { ledger: { store, now: () => new Date() } } : {}),
+    };
+    return processEvent(event, deps, evaluate, expand);
   };
 }

@@ -14,7 +14,7 @@ import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
 import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
 import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
-import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
+import { GROUP_LISTINGS, GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
 
 const FEATURE_FLAGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -37,6 +37,19 @@ function synth(input: ExposureGuardConfigInput = {}, opts: { bundle?: boolean; n
 function nagViolations(app: App): { ruleName?: string; description?: string }[] {
   const report = JSON.parse(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { violations?: { ruleName?: string }[] }[] };
   return report.pluginReports.flatMap((r) => r.violations ?? []);
+}
+
+/** The ledger grant, written out: the table's actions, and the key only through DynamoDB in this region. */
+function ledgerStatements(actions: string[]) {
+  const writes = actions.includes('dynamodb:PutItem') || actions.includes('dynamodb:UpdateItem');
+  return [
+    { Sid: 'FindingsLedger', Effect: 'Allow', Action: actions, Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardLedgerTable/), 'Arn'] } },
+    {
+      Sid: 'FindingsLedgerKey', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] },
+      Action: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'] : [])],
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] } } },
+    },
+  ];
 }
 
 function policyStatementsOf(template: Template, roleLogicalIdPrefix: string): Record<string, unknown>[] {
@@ -129,6 +142,7 @@ describe('the EC2 EventBridge rule', () => {
         Sid: 'FindPrefixListUsers', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListAssociations',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':prefix-list/*']] },
       },
+      ...ledgerStatements(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
     ]);
   });
 
@@ -191,6 +205,7 @@ describe('the S3 function', () => {
         Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
       },
       { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
+      ...ledgerStatements(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
     ]);
   });
 
@@ -227,7 +242,11 @@ describe('topic, queue and key', () => {
 
   test('the dead-letter queue is KMS-encrypted, TLS-only and keeps messages 14 days', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // the event path's dead-letter queue, the sweep's batch queue and its dead-letter queue
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] });
+    }
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardKey'), 'Arn'] },
       MessageRetentionPeriod: 1209600,
@@ -317,7 +336,8 @@ describe('operations', () => {
     template.hasResourceProperties('AWS::Logs::QueryDefinition', {
       Name: 'ExposureGuard/Open findings',
       QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*status = "NON_COMPLIANT"'),
-      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') }],
+      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') },
+        { Ref: Match.stringLikeRegexp('^GuardSweepCoordinatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSweepWorkerLogs') }],
     });
     template.resourceCountIs('AWS::Logs::QueryDefinition', 5);
     // every result with an unread field, NON_COMPLIANT ones included
@@ -403,6 +423,8 @@ describe('every read of the reads tables is granted to the function that makes i
   const rows = [
     ...[BUCKET_READS, BUCKET_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardS3EvaluatorRole', r] as const),
     ...[GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSecurityGroupEvaluatorRole', r] as const),
+    ...[BUCKET_READS, GROUP_READS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepWorkerRole', r] as const),
+    ...[BUCKET_LISTINGS, GROUP_LISTINGS, { bpa: BUCKET_READS.accountPublicAccessBlock }].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepCoordinatorRole', r] as const),
   ];
   test.each(rows.map(([role, r]) => [r.command, r.iam, role, r] as const))('%s → %s on %s', (_command, action, role, row) => {
     const granting = policyStatementsOf(template, role).filter((st) => ([] as string[]).concat(st.Action as string | string[]).includes(action));
@@ -440,11 +462,9 @@ describe('configuration', () => {
   });
 
   test('options whose feature is not built yet warn at synth instead of being silently ignored', () => {
-    const { stack } = synth({ createTrail: true, sweepSchedule: 'rate(6 hours)' });
+    const { stack } = synth({ createTrail: true, sweepSchedule: 'rate(6 hours)', renotifyAfterHours: 8 });
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not built yet'));
-    expect(warnings.map((w) => String(w.entry.data))).toEqual([
-      expect.stringContaining('exposureGuard.sweepSchedule'), expect.stringContaining('exposureGuard.createTrail'),
-    ]);
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([expect.stringContaining('exposureGuard.createTrail')]);
     expect(Annotations.fromStack(synth().stack).findWarning('*', Match.stringLikeRegexp('not built yet'))).toEqual([]);
   });
 
@@ -490,5 +510,124 @@ describe('cdk-nag AwsSolutions', () => {
   test('the check is live: an unacknowledged wildcard grant fails it', () => {
     expect(() => synth({}, { nag: true, tamper: (s) => s.guard.s3Function.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:*'], resources: ['arn:aws:s3:::*'] })) })).toThrow(/AwsSolutions-IAM5|Validation failed/);
+  });
+});
+
+describe('the sweep and the findings ledger', () => {
+  const { template } = synth();
+  const queues = template.findResources('AWS::SQS::Queue');
+  const idOf = (prefix: string) => Object.keys(queues).find((id) => id.startsWith(prefix))!;
+
+  test('the ledger table: on demand, encrypted with the stack key, point-in-time recovery, TTL on expiresAt, retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardKey'), 'Arn'] } },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+      DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('the schedule runs the coordinator on sweepSchedule, with retries and the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardSweepCoordinatorFunction'), 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GuardDeadLetters'), 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 7200 },
+      })],
+    });
+    expect(synth({ sweepSchedule: 'cron(0 3 * * ? *)' }).template.findResources('AWS::Events::Rule', { Properties: { ScheduleExpression: 'cron(0 3 * * ? *)' } })).not.toEqual({});
+  });
+
+  test('the batch queue: encrypted, TLS-only, visibility six times the worker timeout, three receives then its own dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 1800,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [idOf('GuardSweepDeadLetters'), 'Arn'] }, maxReceiveCount: 3 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300, Description: Match.stringLikeRegexp('one batch of the scheduled sweep') });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: idOf('GuardSweepBatches') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+    });
+  });
+
+  test('the worker takes batches through an event source mapping with maximumConcurrency and per-message failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] },
+      FunctionName: { Ref: Match.stringLikeRegexp('^GuardSweepWorkerFunction') },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  test('the first sweep starts right after the deploy, asynchronously (the deploy does not wait), once', () => {
+    template.hasResourceProperties('Custom::Trigger', {
+      HandlerArn: Match.anyValue(),
+      InvocationType: 'Event',
+      ExecuteOnHandlerChange: false,
+    });
+  });
+
+  test('the coordinator role: lists, reads the account setting, enqueues, keeps the run; nothing else', () => {
+    expect(policyStatementsOf(template, 'GuardSweepCoordinatorRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSweepCoordinatorLogs/), 'Arn'] } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroups', 's3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
+      ...ledgerStatements(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+      { Sid: 'EnqueueSweepBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] } },
+      { Sid: 'WriteSweepBatches', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+    ]);
+  });
+
+  test('the worker role: the event path\'s reads, the ledger, and consuming its queue; nothing else', () => {
+    expect(policyStatementsOf(template, 'GuardSweepWorkerRole')).toEqual([
+      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSweepWorkerLogs/), 'Arn'] } },
+      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
+      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      {
+        Sid: 'ReadBuckets', Effect: 'Allow',
+        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
+          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
+        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      {
+        Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
+        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 's3:GetAccountPublicAccessBlock'],
+      },
+      {
+        Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },
+      },
+      ...ledgerStatements(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+      {
+        Sid: 'ConsumeSweepBatches', Effect: 'Allow', Resource: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] },
+        Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+      },
+      { Sid: 'ReadSweepBatches', Effect: 'Allow', Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+    ]);
+  });
+
+  test('the worker remediates what it finds only in enforce modes, with the event path\'s exact grants', () => {
+    const enforced = synth({ remediation: { s3BucketPublicAccess: 'enforce', s3AccountPublicAccess: 'enforce', securityGroupIngress: 'enforce' } }).template;
+    const sids = policyStatementsOf(enforced, 'GuardSweepWorkerRole').map((st) => st.Sid).filter(Boolean);
+    expect(sids).toEqual(expect.arrayContaining(['RemediateBucketPublicAccess', 'RemediateAccountPublicAccess', 'RevokeWorldOpenIngress']));
+    expect(JSON.stringify(policyStatementsOf(template, 'GuardSweepWorkerRole'))).not.toMatch(/PutBucketPublicAccessBlock|PutAccountPublicAccessBlock|Revoke/);
+  });
+
+  test('the sweep\'s dead-letter queue and an unfinished sweep each raise an alarm on the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idOf('GuardSweepDeadLetters'), 'QueueName'] } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SweepUnfinished', AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }] });
   });
 });

@@ -10,6 +10,16 @@ import { SEVERITIES, type RemediationReport, type ResourceRef, type Severity } f
 import { plainText, quoted } from '../model/untrusted';
 import { subjectFor, type Notification } from './compose';
 
+/** What the digest needs of a decision: a full Decision, or the slim one a sweep batch keeps. */
+export interface DigestDecision {
+  checkId: Decision['checkId'];
+  reason: Decision['reason'];
+  next?: Pick<LedgerEntry, 'severity' | 'title' | 'firstSeen'> & Partial<Pick<LedgerEntry, 'closedBy'>>;
+}
+
+/** An open finding as the digest lists it. */
+export type OpenFinding = Pick<LedgerEntry, 'resourceKey' | 'checkId' | 'severity' | 'latent' | 'firstSeen' | 'title'>;
+
 export interface SweepTally {
   account: string;
   region: string;
@@ -17,15 +27,19 @@ export interface SweepTally {
   finishedAt: string;
   counts: { evaluated: number; incomplete: number; gone: number; failed: number };
   /** Every ledger decision the sweep made, with the resource it concerns. */
-  decisions: { resource: ResourceRef; decision: Decision }[];
+  decisions: { resource: ResourceRef; decision: DigestDecision }[];
   /** Every change remediation made or failed to make. */
-  remediations: { resource: ResourceRef; report: RemediationReport }[];
+  remediations: { resource: ResourceRef; report: Pick<RemediationReport, 'outcome' | 'detail' | 'action' | 'mode'> & { error?: { name: string } } }[];
   /** Resources evaluated INCOMPLETE (or not at all), with why. */
   unevaluated: { resource: ResourceRef; reasons: Record<string, string> }[];
-  /** The ledger's open findings after the sweep. */
-  open: LedgerEntry[];
+  /** The open findings after the sweep. */
+  open: OpenFinding[];
   /** The first sweep after deploy: everything it finds is the baseline, not a missed event. */
   baseline?: boolean;
+  /** Entries the batches left out to stay within DynamoDB's item size (counts are complete). */
+  omitted?: number;
+  /** Why the previous sweep did not finish, when it did not. */
+  previousUnfinished?: string;
 }
 
 /** Lines listed per section of the email. */
@@ -67,6 +81,8 @@ export function composeDigest(tally: SweepTally): Notification {
     `${label(resource)}: [${decision.next?.severity ?? '-'}] ${decision.checkId}${decision.next?.title ? `: ${plainText(decision.next.title)}` : ''}`;
   const email = [
     `Exposure Guard swept account ${tally.account} in ${tally.region} (${tally.startedAt} to ${tally.finishedAt}).`,
+    ...(tally.previousUnfinished ? ['', `WARNING: ${tally.previousUnfinished}.`, ''] : []),
+    ...(tally.omitted ? [`(${tally.omitted} list entries were left out of the batch records to fit DynamoDB's item size; the counts are complete and the audit log has every record.)`] : []),
     `Resources: ${s.resources.evaluated} evaluated, ${s.resources.incomplete} incomplete, ${s.resources.gone} gone, ${s.resources.failed} failed.`,
     `Open findings by severity: ${Object.entries(s.openBySeverity).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`,
     ...section(tally.baseline
@@ -83,7 +99,7 @@ export function composeDigest(tally: SweepTally): Notification {
   ].join('\n');
   const capped = <T>(list: T[]) => ({ total: list.length, items: list.slice(0, JSON_ITEMS), ...(list.length > JSON_ITEMS ? { omitted: list.length - JSON_ITEMS } : {}) });
   const json = JSON.stringify({
-    kind: 'sweep-digest', account: s.account, region: s.region, startedAt: s.startedAt, finishedAt: s.finishedAt,
+    kind: 'sweep-digest', ...(tally.baseline ? { baseline: true } : {}), ...(tally.previousUnfinished ? { previousUnfinished: tally.previousUnfinished } : {}), account: s.account, region: s.region, startedAt: s.startedAt, finishedAt: s.finishedAt,
     resources: s.resources, openBySeverity: s.openBySeverity,
     new: capped(s.new), severityUp: capped(s.severityUp), resolved: capped(s.resolved), remediated: capped(s.remediated),
     remediationFailed: capped(s.remediationFailed), open: capped(s.open), unevaluated: capped(s.unevaluated),

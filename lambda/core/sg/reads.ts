@@ -36,3 +36,8 @@ export const GROUP_LOOKUPS = {
   prefixList: { service: 'EC2', command: 'DescribeManagedPrefixLists', iam: 'ec2:DescribeManagedPrefixLists', grant: 'none' },
   prefixListUsers: { service: 'EC2', command: 'GetManagedPrefixListAssociations', iam: 'ec2:GetManagedPrefixListAssociations', grant: 'own-prefix-list' },
 } as const satisfies Record<string, ReadRow>;
+
+/** The sweep's coordinator lists the region's groups (their rules are read by the workers). */
+export const GROUP_LISTINGS = {
+  groups: { service: 'EC2', command: 'DescribeSecurityGroups', iam: 'ec2:DescribeSecurityGroups', grant: 'none' },
+} as const satisfies Record<string, ReadRow>;

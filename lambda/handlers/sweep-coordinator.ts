@@ -1,0 +1,24 @@
+/** Entry point for the sweep schedule and the first sweep after deploy: lists and enqueues, never evaluates. */
+import type { Context } from 'aws-lambda';
+import { SweepRuns } from '../adapters/sweep-runs';
+import { requireEnv, whereFromFunctionArn } from '../app/pipeline';
+import { startSweep } from '../app/sweep-coordinator';
+import { baseDeps } from './entry';
+
+const base = baseDeps();
+const queueUrl = requireEnv(process.env, 'SWEEP_QUEUE_URL');
+if (!base.dynamodb || !base.table || !base.store) throw new Error('environment variable LEDGER_TABLE is required');
+const runs = new SweepRuns(base.dynamodb, base.table);
+
+export const handler = async (event: { id?: string } | undefined, context: Context) => {
+  base.logger.addContext(context);
+  const where = whereFromFunctionArn(context.invokedFunctionArn);
+  // The schedule's event id, or (the first sweep, invoked with no payload) the request id: both stay
+  // the same when Lambda retries the invocation, so a retry resumes the same run.
+  const run = typeof event?.id === 'string' && event.id ? event.id : context.awsRequestId;
+  try {
+    return await startSweep(run, { ...base, runs, queueUrl, now: () => new Date(), defaultAccount: where.account, defaultRegion: where.region });
+  } finally {
+    base.metrics.flush();
+  }
+};
