@@ -7,6 +7,7 @@
  */
 import type { EntryWrite, LedgerStore, ResourceLedger } from '../adapters/ledger-store';
 import { decideResult, resourceKey, type Decision, type LedgerEntry, type PolicySettings } from '../core/ledger/policy';
+import { pagesOn } from '../core/checks';
 import { isAtLeast } from '../core/model/severity';
 import type { EvaluationResult } from '../core/model/types';
 
@@ -51,9 +52,11 @@ export interface Recorded {
  */
 function toldTogether(decisions: Decision[], now: Date, settings: PolicySettings): Decision[] {
   const at = now.toISOString();
-  return decisions.map((d) => (!d.send && d.reason === 'unchanged' && d.next?.status === 'open' && isAtLeast(d.next.severity, settings.notifyMinSeverity)
-    ? { ...d, next: { ...d.next, lastNotified: at, notifiedSeverity: d.next.severity, notifiedLatent: d.next.latent } }
-    : d));
+  return decisions.map((d) => {
+    if (d.send || d.reason !== 'unchanged' || d.next?.status !== 'open' || !isAtLeast(d.next.severity, settings.notifyMinSeverity)) return d;
+    const { idle: _idle, ...rest } = d;
+    return { ...rest, next: { ...d.next, lastNotified: at, notifiedSeverity: d.next.severity, notifiedLatent: d.next.latent } };
+  });
 }
 
 /** A send that goes nowhere: the state is recorded, the level told stays what it was. */
@@ -65,7 +68,8 @@ function untold(d: Send, prev: LedgerEntry | undefined): Decision {
 
 /** Every finding of a result read before the ledger's newest: nothing to decide, nothing to write. */
 function outOfOrder(result: EvaluationResult, entries: readonly LedgerEntry[]): Decision[] {
-  const ids = new Set([...result.findings.map((f) => f.checkId), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)]);
+  const own = result.findings.filter((f) => pagesOn(f.checkId, result.resource.type));
+  const ids = new Set([...own.map((f) => f.checkId), ...entries.filter((e) => e.status === 'open').map((e) => e.checkId)]);
   return [...ids].map((checkId) => ({ checkId, send: false, reason: 'out-of-order' }));
 }
 
@@ -98,7 +102,7 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     const claimed = decided.filter((r) => r.d.send && r.delivery === 'message').map((r) => r.d as Send);
     const digested = decided.filter((r) => r.d.send && r.delivery === 'digest').map((r) => r.d as Send);
     const claim = { claimId: deps.claimId, at: now.toISOString() };
-    const writes: EntryWrite[] = decided.filter((r) => r.d.next).map(({ d, delivery }) => ({
+    const writes: EntryWrite[] = decided.filter((r) => r.d.next && !(!r.d.send && r.d.idle)).map(({ d, delivery }) => ({
       next: d.next!, ...(d.send && delivery === 'message' ? { claim: { ...claim, reason: d.reason } } : {}),
     }));
     const done: Recorded = {

@@ -41,10 +41,12 @@ function tallyOutcome(t: BatchTally, outcome: TargetOutcome, now: string): void 
   }
   const { result } = outcome;
   const resource = { type: result.resource.type, id: result.resource.id, ...(result.resource.account ? { account: result.resource.account } : {}), ...(result.resource.region ? { region: result.resource.region } : {}) };
+  // The counts are buckets and groups; the account's own setting is told in the lists only.
+  const counted = result.resource.type !== 's3-account';
   if (result.unknown.length > 0) {
-    t.counts.incomplete += 1;
+    if (counted) t.counts.incomplete += 1;
     t.unevaluated.push({ resource, reasons: Object.fromEntries(result.unknown.map((u) => [u, result.unknownReasons?.[u] ?? 'not read'])) });
-  } else {
+  } else if (counted) {
     t.counts.evaluated += 1;
   }
   const decisions = outcome.ledger?.decisions ?? [];

@@ -3,9 +3,11 @@
  * all-or-nothing with the conditions the ledger writes (answered with the real
  * TransactionCanceledException and its CancellationReasons), and the claim updates (answered with
  * the real ConditionalCheckFailedException). `beforeCommit` lets a test interleave two writers.
+ * It also knows the sweep's run bookkeeping (adapters/sweep-runs.ts): GetItem, the run and batch
+ * writes, the digest claim. An expression it does not know fails the test, so drift shows.
  */
 import {
-  ConditionalCheckFailedException, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
   type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
@@ -30,15 +32,46 @@ export interface SimulatedTable {
   writes: () => number;
   /** Awaited before each transaction is checked: a test parks one writer here while another goes. */
   beforeCommit?: () => Promise<void>;
+  /** The next call of this command fails with this error (throttling, say), then the table answers again. */
+  failNext: (command: 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', error: Error) => void;
 }
 
 const idOf = (i: Item) => `${i.pk!.S}#${i.sk!.S}`;
 
-function holds(current: Item | undefined, put: NonNullable<TransactWriteItem['Put']>): boolean {
-  if (!put.ConditionExpression) return true;
-  if (put.ConditionExpression === 'attribute_not_exists(pk)') return !current;
-  if (put.ConditionExpression === 'version = :v') return current?.version?.N === put.ExpressionAttributeValues?.[':v']?.N;
-  throw new Error(`the simulated table does not know the condition ${put.ConditionExpression}`);
+function holds(current: Item | undefined, condition: string | undefined, values: Item | undefined): boolean {
+  if (!condition) return true;
+  if (condition === 'attribute_not_exists(pk)') return !current;
+  if (condition === 'attribute_exists(pk)') return !!current;
+  if (condition === 'version = :v') return current?.version?.N === values?.[':v']?.N;
+  if (condition === 'unsent.claimId = :c') return current?.unsent?.M?.claimId?.S === values?.[':c']?.S;
+  if (condition === 'attribute_not_exists(digestSentAt) AND (attribute_not_exists(digestClaimId) OR digestClaimId = :c OR digestClaimedAt < :stale)') {
+    return !!current && !current.digestSentAt
+      && (!current.digestClaimId || current.digestClaimId.S === values?.[':c']?.S || (current.digestClaimedAt?.S ?? '') < (values?.[':stale']?.S ?? ''));
+  }
+  throw new Error(`the simulated table does not know the condition ${condition}`);
+}
+
+/** The update expressions the guard writes, applied to a copy of the item. */
+function applyUpdate(current: Item | undefined, key: Item, update: string, values: Item): Item {
+  const item: Item = { ...(current ?? key) };
+  switch (update) {
+    case 'REMOVE unsent': {
+      const { unsent: _unsent, ...rest } = item;
+      return rest;
+    }
+    case 'SET unsent.failed = :t':
+      return { ...item, unsent: { M: { ...item.unsent!.M!, failed: values[':t']! } } };
+    case 'ADD done :one':
+      return { ...item, done: { N: String(Number(item.done?.N ?? '0') + Number(values[':one']!.N)) } };
+    case 'SET batches = :n':
+      return { ...item, batches: values[':n']! };
+    case 'SET digestClaimId = :c, digestClaimedAt = :now':
+      return { ...item, digestClaimId: values[':c']!, digestClaimedAt: values[':now']! };
+    case 'SET digestSentAt = :now, digestMessageId = :m':
+      return { ...item, digestSentAt: values[':now']!, digestMessageId: values[':m']! };
+    default:
+      throw new Error(`the simulated table does not know ${update}`);
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,36 +79,59 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
   const items = new Map<string, Item>();
   let commits = 0;
   let writes = 0;
-  const table: SimulatedTable = { items, commits: () => commits, writes: () => writes };
-  dynamodb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Item }) => ({
-    ...META, Items: [...items.values()].filter((i) => i.pk?.S === input.ExpressionAttributeValues[':k']?.S).map((i) => structuredClone(i)),
-  }));
+  const failures = new Map<string, Error>();
+  const table: SimulatedTable = { items, commits: () => commits, writes: () => writes, failNext: (command, error) => { failures.set(command, error); } };
+  const failing = (command: string) => {
+    const error = failures.get(command);
+    failures.delete(command);
+    return error;
+  };
+  dynamodb.on(QueryCommand).callsFake((input: { KeyConditionExpression: string; ExpressionAttributeValues: Item }) => {
+    const error = failing('Query');
+    if (error) return Promise.reject(error);
+    const pk = input.ExpressionAttributeValues[':k']?.S;
+    const prefix = input.KeyConditionExpression === 'pk = :k AND begins_with(sk, :b)' ? input.ExpressionAttributeValues[':b']?.S ?? '' : '';
+    if (input.KeyConditionExpression !== 'pk = :k' && !prefix) throw new Error(`the simulated table does not know ${input.KeyConditionExpression}`);
+    const found = [...items.values()].filter((i) => i.pk?.S === pk && (i.sk?.S ?? '').startsWith(prefix)).sort((a, b) => (a.sk!.S! < b.sk!.S! ? -1 : 1));
+    return { ...META, Items: found.map((i) => structuredClone(i)), Count: found.length, ScannedCount: found.length };
+  });
+  dynamodb.on(GetItemCommand).callsFake((input: { Key: Item }) => {
+    const error = failing('GetItem');
+    if (error) return Promise.reject(error);
+    const item = items.get(idOf(input.Key));
+    return { ...META, ...(item ? { Item: structuredClone(item) } : {}) };
+  });
   dynamodb.on(TransactWriteItemsCommand).callsFake(async (input: { TransactItems: TransactWriteItem[] }) => {
     await table.beforeCommit?.();
-    const puts = input.TransactItems.map((t) => {
-      if (!t.Put) throw new Error('the simulated table only knows Put in a transaction');
-      return t.Put;
+    const error = failing('TransactWriteItems');
+    if (error) throw error;
+    const steps = input.TransactItems.map((t) => {
+      if (t.Put) {
+        const p = t.Put;
+        return { id: idOf(p.Item!), ok: holds(items.get(idOf(p.Item!)), p.ConditionExpression, p.ExpressionAttributeValues), next: () => structuredClone(p.Item!) };
+      }
+      if (t.Update) {
+        const u = t.Update;
+        const current = items.get(idOf(u.Key!));
+        return { id: idOf(u.Key!), ok: holds(current, u.ConditionExpression, u.ExpressionAttributeValues), next: () => applyUpdate(current, u.Key!, u.UpdateExpression!, u.ExpressionAttributeValues ?? {}) };
+      }
+      throw new Error('the simulated table only knows Put and Update in a transaction');
     });
-    const codes = puts.map((p) => (holds(items.get(idOf(p.Item!)), p) ? 'None' : 'ConditionalCheckFailed'));
-    if (codes.some((c) => c !== 'None')) throw cancelled(codes);
-    for (const p of puts) items.set(idOf(p.Item!), structuredClone(p.Item!));
+    if (steps.some((st) => !st.ok)) throw cancelled(steps.map((st) => (st.ok ? 'None' : 'ConditionalCheckFailed')));
+    for (const st of steps) items.set(st.id, st.next());
     commits++;
-    writes += puts.length;
+    writes += steps.length;
     return { ...META };
   });
-  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Item; UpdateExpression: string; ExpressionAttributeValues: Item }) => {
-    const id = `${input.Key.pk!.S}#${input.Key.sk!.S}`;
+  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Item; ReturnValues?: string }) => {
+    const error = failing('UpdateItem');
+    if (error) return Promise.reject(error);
+    const id = idOf(input.Key);
     const current = items.get(id);
-    if (!current || current.unsent?.M?.claimId?.S !== input.ExpressionAttributeValues[':c']?.S) return Promise.reject(conflict());
-    if (input.UpdateExpression === 'REMOVE unsent') {
-      const { unsent: _unsent, ...rest } = current;
-      items.set(id, rest);
-    } else if (input.UpdateExpression === 'SET unsent.failed = :t') {
-      items.set(id, { ...current, unsent: { M: { ...current.unsent!.M!, failed: input.ExpressionAttributeValues[':t']! } } });
-    } else {
-      return Promise.reject(new Error(`the simulated table does not know ${input.UpdateExpression}`));
-    }
-    return Promise.resolve({ ...META });
+    if (!holds(current, input.ConditionExpression, input.ExpressionAttributeValues)) return Promise.reject(conflict());
+    const next = applyUpdate(current, input.Key, input.UpdateExpression, input.ExpressionAttributeValues ?? {});
+    items.set(id, next);
+    return Promise.resolve({ ...META, ...(input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {}) });
   });
   return table;
 }

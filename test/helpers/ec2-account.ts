@@ -66,7 +66,8 @@ const ACCOUNTS = new WeakMap<Stub, Map<string, GroupSpec>>();
 /** How EC2 answers each read of GROUP_READS, from the registered groups: one answer per row. */
 const ANSWERS: Record<keyof typeof GROUP_READS, (groups: GroupSpec[], input: Record<string, unknown>) => Record<string, unknown> | Error> = {
   group: (groups, input) => {
-    const ids = (input.GroupIds as string[] | undefined) ?? groups.map((g) => g.groupId);
+    // A group-id filter, unlike GroupIds, answers with what exists and no error for what does not.
+    const ids = (input.GroupIds as string[] | undefined) ?? valuesOf(input.Filters as Filters, 'group-id') ?? groups.map((g) => g.groupId);
     const found = groups.filter((g) => ids.includes(g.groupId)).map((g) => describedGroup(g).group);
     return found.length === ids.length || !input.GroupIds
       ? { SecurityGroups: found }

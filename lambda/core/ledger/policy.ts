@@ -8,7 +8,7 @@
  * re-evaluation that finds the same thing, sends nothing. A finding whose check could not run
  * (its reads unknown) is neither new nor resolved: unknown is never taken for closed.
  */
-import { CHECKS } from '../checks';
+import { CHECKS, pagesOn } from '../checks';
 import type { Finding } from '../findings';
 import { isAtLeast, severityRank } from '../model/severity';
 import type { CheckId, EvaluationResult, ResourceRef, Severity, Trigger } from '../model/types';
@@ -50,10 +50,14 @@ export interface LedgerEntry {
   unsent?: { claimId: string; at: string; reason: SendReason; failed?: boolean };
 }
 
-/** `next` is the entry to write; absent when nothing changes (a compliant resource costs no write). */
+/**
+ * `next` is the entry to write; absent when nothing changes (a compliant resource costs no write).
+ * `idle`: next differs from what is stored only in when it was last seen, which is not worth a
+ * write on every sweep; a message naming it (toldTogether) makes it worth one.
+ */
 export type Decision =
   | { checkId: CheckId; send: true; reason: SendReason; next: LedgerEntry }
-  | { checkId: CheckId; send: false; reason: QuietReason; next?: LedgerEntry };
+  | { checkId: CheckId; send: false; reason: QuietReason; next?: LedgerEntry; idle?: true };
 
 export interface PolicySettings {
   notifyMinSeverity: Severity;
@@ -173,12 +177,22 @@ export function decideFinding(
     base.notifiedLatent = current.latent;
   }
   if (!open) return loud ? sent('new') : { checkId, reason: 'below-threshold', send: false, next: base };
-  if (!loud) return { checkId, reason: 'below-threshold', send: false, next: base };
+  const idle = sameButSeen(open, base) ? { idle: true as const } : {};
+  if (!loud) return { checkId, reason: 'below-threshold', send: false, next: base, ...idle };
   if (open.notifiedSeverity === undefined) return sent('new');
   if (rose(open, current)) return sent('severity-up');
   if (hoursSince(open.lastNotified, at.now) >= settings.renotifyAfterHours) return sent('renotify');
-  // Nothing to tell; the write only keeps lastSeen (and a lowered level) current.
-  return { checkId, reason: 'unchanged', send: false, next: base };
+  // Nothing to tell; a write only if something other than lastSeen changed (a lowered level, say).
+  return { checkId, reason: 'unchanged', send: false, next: base, ...idle };
+}
+
+/** The same entry but for when it was last seen (and by which event). */
+function sameButSeen(a: LedgerEntry, b: LedgerEntry): boolean {
+  const strip = ({ lastSeen: _s, lastEventId: _e, unsent: _u, ...rest }: LedgerEntry) => rest;
+  const x = strip(a) as Record<string, unknown>;
+  const y = strip(b) as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].every((k) => JSON.stringify(x[k]) === JSON.stringify(y[k]));
 }
 
 /**
@@ -194,7 +208,9 @@ export function decideResult(
 ): Decision[] {
   const key = resourceKey(result.resource);
   const byCheck = new Map(entries.map((e) => [e.checkId, e]));
-  const current = new Map(result.findings.map((f) => [f.checkId, f]));
+  // A finding the resource only repeats (the account's Block Public Access on every bucket) is the
+  // account's entry, told once there; one per bucket would re-tell one setting a thousand times.
+  const current = new Map(result.findings.filter((f) => pagesOn(f.checkId, result.resource.type)).map((f) => [f.checkId, f]));
   const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open' || e.unsent).map((e) => e.checkId)])];
   return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
     now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}), ...(claimId ? { claimId } : {}),
