@@ -60,7 +60,7 @@ export class Sweep extends Construct {
     this.worker = props.makeFunction('SweepWorker', 'sweep-worker.ts',
       'Exposure Guard: evaluates one batch of the scheduled sweep (buckets or security groups)',
       readStatements(stack, BUCKET_READS, GROUP_READS), WORKER_TIMEOUT);
-    props.ledger.grant(this.worker.role, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    props.ledger.grant(this.worker.role, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     this.worker.function.addEventSourceMapping('Batches', {
       eventSourceArn: this.queue.queueArn,
       batchSize: 5,

@@ -7,8 +7,8 @@
  * "resolved" can say what it was and the table does not grow without end.
  */
 import {
-  TransactionCanceledException, TransactWriteItemsCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient,
-  type TransactWriteItem,
+  BatchGetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, QueryCommand, UpdateItemCommand, type AttributeValue,
+  type DynamoDBClient, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '../core/ledger/policy';
@@ -72,6 +72,27 @@ export class LedgerStore {
       start = out.LastEvaluatedKey;
     } while (start);
     return { entries, version, ...(observedAt ? { observedAt } : {}) };
+  }
+
+  /**
+   * Which of these resources the ledger knows at all (has a head), in BatchGetItem calls of 100:
+   * a sweep batch of buckets that never had a finding then costs one call, not one Query each.
+   * Unprocessed keys are asked again; after a few tries the error propagates (the batch is retried).
+   */
+  async known(resourceKeys: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let i = 0; i < resourceKeys.length; i += 100) {
+      let keys: Record<string, AttributeValue>[] = resourceKeys.slice(i, i + 100).map((k) => ({ pk: { S: k }, sk: { S: HEAD } }));
+      for (let attempt = 1; keys.length > 0; attempt++) {
+        if (attempt > 5) throw new Error(`the ledger left ${keys.length} keys unprocessed after ${attempt - 1} BatchGetItem calls`);
+        const out = await this.dynamodb.send(new BatchGetItemCommand({
+          RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'pk' } },
+        }));
+        for (const item of out.Responses?.[this.table] ?? []) if (item.pk?.S) known.add(item.pk.S);
+        keys = out.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return known;
   }
 
   /**

@@ -55,6 +55,8 @@ export interface PipelineDeps {
     claimId?: string;
     /** The scheduled sweep: most of what it finds is told in its digest (sweepDelivery). */
     sweep?: { baseline: boolean };
+    /** Resource keys known to have no ledger entries (the sweep asked for a whole batch at once): no Query for them. */
+    unknownToLedger?: ReadonlySet<string>;
   };
 }
 
@@ -156,7 +158,7 @@ function prefetch(target: Target, deps: PipelineDeps): Prefetched | undefined {
   const resource = deps.ledger ? resourceOf(target, deps) : undefined;
   if (!deps.ledger || !resource) return undefined;
   const key = resourceKey(resource);
-  const read = deps.ledger.store.read(key);
+  const read = deps.ledger.unknownToLedger?.has(key) ? Promise.resolve({ entries: [], version: undefined }) : deps.ledger.store.read(key);
   // Used only if the evaluation names the same resource; a failure then surfaces in ledgerDecision.
   read.catch(() => undefined);
   return { key, read };

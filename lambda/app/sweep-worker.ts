@@ -80,7 +80,11 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
     work.push(() => processTarget({ type: 's3-account', account, ...(region ? { region } : {}) }, undefined, claimed, evaluateS3Target));
   } else if (batch.kind === 'buckets') {
     const s3control = deps.clients.client(S3ControlClient, { account, region }, SWEEP_CLIENT_CONFIG);
-    const shared = { ...claimed, accountPublicAccessBlock: Promise.resolve(batch.accountPublicAccessBlock) };
+    // One ledger call for the batch: most buckets never had a finding, and then need no Query of their own.
+    const keys = batch.buckets.map((b) => resourceKey({ type: 's3-bucket', id: b.name, account, region }));
+    const known = await deps.store.known(keys);
+    const unknownToLedger = new Set(keys.filter((k) => !known.has(k)));
+    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock: Promise.resolve(batch.accountPublicAccessBlock) };
     for (const bucket of batch.buckets) {
       // Each bucket is read in its own region: no redirect round trip, no cross-region surprises.
       const s3 = deps.clients.client(S3Client, { account, region: bucket.region ?? region }, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
@@ -88,11 +92,14 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
     }
   } else {
     const ec2 = deps.clients.client(EC2Client, { account, region }, SWEEP_CLIENT_CONFIG);
+    const keys = batch.groupIds.map((id) => resourceKey({ type: 'security-group', id, account, region }));
+    const known = await deps.store.known(keys);
+    const grouped = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger: new Set(keys.filter((k) => !known.has(k))) } };
     const seen = new Set<string>();
     for await (const snapshots of securityGroupBatches(ec2, { account, region }, batch.groupIds)) {
       for (const snapshot of snapshots) {
         seen.add(snapshot.GroupId);
-        work.push(() => sweepOneGroup(snapshot, ec2, claimed));
+        work.push(() => sweepOneGroup(snapshot, ec2, grouped));
       }
     }
     // Listed by the coordinator, gone by now: deleted mid-sweep.

@@ -5,7 +5,7 @@
  * Every swept resource ends evaluated, INCOMPLETE with its reason, or gone, and the run sends one
  * digest.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -21,7 +21,7 @@ import { sweepMessages, type SqsRecord, type WorkerDeps } from '../../lambda/app
 import { resolveSettings } from '../../lambda/core/model/settings';
 import { BUCKETS_PER_BATCH, type SweepBatch } from '../../lambda/core/sweep/batches';
 import { S3_ERRORS, s3Error, snsError } from '../helpers/aws-errors';
-import { simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
+import { ledgerTable, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
 import { mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
@@ -250,6 +250,7 @@ describe('the workers and the digest', () => {
     mockBucketAccount({ s3, s3control }, {
       policy: ({ Bucket }) => (Bucket === 'b-7' ? publicPolicy('b-7') : S3_ERRORS.noSuchBucketPolicy()),
       publicAccessBlock: ({ Bucket }) => (Bucket === 'b-7' ? { PublicAccessBlockConfiguration: ALL_OFF } : { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+      accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
     });
     await startSweep('run-1', deps());
     await drain();
@@ -319,4 +320,40 @@ test('a bucket the coordinator saw and S3 answers AccessDenied for entirely is I
   await startSweep('run-1', deps());
   await drain();
   expect(digestJson()).toMatchObject({ resources: { evaluated: 0, incomplete: 1 } });
+});
+
+test('the ledger is asked once per batch which buckets it knows: the ones it does not cost no Query; the ones it knows are read in full', async () => {
+  account(Array.from({ length: 40 }, (_, i) => ({ name: `b-${i}` })));
+  mockBucketAccount({ s3, s3control }, {
+    policy: ({ Bucket }) => (Bucket === 'b-3' ? publicPolicy('b-3') : S3_ERRORS.noSuchBucketPolicy()),
+    publicAccessBlock: ({ Bucket }) => (Bucket === 'b-3' ? { PublicAccessBlockConfiguration: ALL_OFF } : { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+    accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+  });
+  await startSweep('run-1', deps());
+  await drain();
+  dynamodb.resetHistory();
+  now = new Date(T0.getTime() + 3_600_000);
+  await startSweep('run-2', deps());
+  await drain();
+  const queried = dynamodb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':k']?.S);
+  // b-3 (it has entries), the account resource, and the digest's read of the run's tallies
+  expect(queried.filter((k) => k?.startsWith('s3-bucket#'))).toEqual(['s3-bucket#111122223333##b-3']);
+  expect(dynamodb.commandCalls(BatchGetItemCommand)).toHaveLength(1);
+});
+
+test('keys the ledger leaves unprocessed are asked again', async () => {
+  const { handlers } = ledgerTable();
+  let calls = 0;
+  dynamodb.on(BatchGetItemCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
+    calls++;
+    if (calls === 1) {
+      const [[name, req]] = Object.entries(input.RequestItems);
+      return { ...META, Responses: { [name!]: [] }, UnprocessedKeys: { [name!]: { ...req, Keys: req!.Keys.slice(1) } } };
+    }
+    return handlers.BatchGetItem(input);
+  });
+  const known = await new LedgerStore(new DynamoDBClient({ region: 'eu-west-1' }), 'ledger').known(['a', 'b', 'c']);
+  expect(calls).toBe(2);
+  expect(known.size).toBe(0);
+  expect((dynamodb.commandCalls(BatchGetItemCommand)[1]!.args[0].input.RequestItems!.ledger!.Keys ?? []).length).toBe(2);
 });

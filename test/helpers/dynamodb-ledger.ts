@@ -7,7 +7,7 @@
  * writes, the digest claim. An expression it does not know fails the test, so drift shows.
  */
 import {
-  ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
   type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
@@ -33,7 +33,7 @@ export interface SimulatedTable {
   /** Awaited before each transaction is checked: a test parks one writer here while another goes. */
   beforeCommit?: () => Promise<void>;
   /** The next call of this command fails with this error (throttling, say), then the table answers again. */
-  failNext: (command: 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', error: Error) => void;
+  failNext: (command: 'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', error: Error) => void;
 }
 
 const idOf = (i: Item) => `${i.pk!.S}#${i.sk!.S}`;
@@ -75,18 +75,22 @@ function applyUpdate(current: Item | undefined, key: Item, update: string, value
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): SimulatedTable {
+type Handler = (input: any) => unknown;
+
+/** The table and its four calls as plain handlers (input → output), for a stub or the benchmark's simulated AWS. */
+export function ledgerTable(): { table: SimulatedTable; handlers: Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', Handler> } {
   const items = new Map<string, Item>();
   let commits = 0;
   let writes = 0;
   const failures = new Map<string, Error>();
   const table: SimulatedTable = { items, commits: () => commits, writes: () => writes, failNext: (command, error) => { failures.set(command, error); } };
+  const handlers = {} as Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', Handler>;
   const failing = (command: string) => {
     const error = failures.get(command);
     failures.delete(command);
     return error;
   };
-  dynamodb.on(QueryCommand).callsFake((input: { KeyConditionExpression: string; ExpressionAttributeValues: Item }) => {
+  handlers.Query = ((input: { KeyConditionExpression: string; ExpressionAttributeValues: Item }) => {
     const error = failing('Query');
     if (error) return Promise.reject(error);
     const pk = input.ExpressionAttributeValues[':k']?.S;
@@ -94,14 +98,22 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
     if (input.KeyConditionExpression !== 'pk = :k' && !prefix) throw new Error(`the simulated table does not know ${input.KeyConditionExpression}`);
     const found = [...items.values()].filter((i) => i.pk?.S === pk && (i.sk?.S ?? '').startsWith(prefix)).sort((a, b) => (a.sk!.S! < b.sk!.S! ? -1 : 1));
     return { ...META, Items: found.map((i) => structuredClone(i)), Count: found.length, ScannedCount: found.length };
-  });
-  dynamodb.on(GetItemCommand).callsFake((input: { Key: Item }) => {
+  }) as Handler;
+  handlers.BatchGetItem = ((input: { RequestItems: Record<string, { Keys: Item[]; ProjectionExpression?: string }> }) => {
+    const error = failing('BatchGetItem');
+    if (error) return Promise.reject(error);
+    const [[name, request]] = Object.entries(input.RequestItems) as [[string, { Keys: Item[]; ProjectionExpression?: string }]];
+    if (request.Keys.length > 100) return Promise.reject(new Error('Too many items requested for the BatchGetItem call'));
+    const found = request.Keys.map((k) => items.get(idOf(k))).filter((i): i is Item => !!i).map((i) => (request.ProjectionExpression === 'pk' ? { pk: i.pk! } : structuredClone(i)));
+    return Promise.resolve({ ...META, Responses: { [name]: found }, UnprocessedKeys: {} });
+  }) as Handler;
+  handlers.GetItem = ((input: { Key: Item }) => {
     const error = failing('GetItem');
     if (error) return Promise.reject(error);
     const item = items.get(idOf(input.Key));
     return { ...META, ...(item ? { Item: structuredClone(item) } : {}) };
-  });
-  dynamodb.on(TransactWriteItemsCommand).callsFake(async (input: { TransactItems: TransactWriteItem[] }) => {
+  }) as Handler;
+  handlers.TransactWriteItems = (async (input: { TransactItems: TransactWriteItem[] }) => {
     await table.beforeCommit?.();
     const error = failing('TransactWriteItems');
     if (error) throw error;
@@ -122,8 +134,8 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
     commits++;
     writes += steps.length;
     return { ...META };
-  });
-  dynamodb.on(UpdateItemCommand).callsFake((input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Item; ReturnValues?: string }) => {
+  }) as Handler;
+  handlers.UpdateItem = ((input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Item; ReturnValues?: string }) => {
     const error = failing('UpdateItem');
     if (error) return Promise.reject(error);
     const id = idOf(input.Key);
@@ -132,6 +144,17 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
     const next = applyUpdate(current, input.Key, input.UpdateExpression, input.ExpressionAttributeValues ?? {});
     items.set(id, next);
     return Promise.resolve({ ...META, ...(input.ReturnValues === 'ALL_NEW' ? { Attributes: structuredClone(next) } : {}) });
-  });
+  }) as Handler;
+  return { table, handlers };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): SimulatedTable {
+  const { table, handlers } = ledgerTable();
+  dynamodb.on(QueryCommand).callsFake(handlers.Query);
+  dynamodb.on(GetItemCommand).callsFake(handlers.GetItem);
+  dynamodb.on(BatchGetItemCommand).callsFake(handlers.BatchGetItem);
+  dynamodb.on(TransactWriteItemsCommand).callsFake(handlers.TransactWriteItems);
+  dynamodb.on(UpdateItemCommand).callsFake(handlers.UpdateItem);
   return table;
 }

@@ -176,7 +176,9 @@ export function decideFinding(
     base.notifiedSeverity = current.severity;
     base.notifiedLatent = current.latent;
   }
-  if (!open) return loud ? sent('new') : { checkId, reason: 'below-threshold', send: false, next: base };
+  // Below the threshold and never told: nothing to remember (it would cost a write now and a read
+  // every sweep, for a finding no message will name). If it rises, it is new then.
+  if (!open) return loud ? sent('new') : { checkId, reason: 'below-threshold', send: false };
   const idle = sameButSeen(open, base) ? { idle: true as const } : {};
   if (!loud) return { checkId, reason: 'below-threshold', send: false, next: base, ...idle };
   if (open.notifiedSeverity === undefined) return sent('new');

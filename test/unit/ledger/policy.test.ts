@@ -74,9 +74,17 @@ test('a check that could not run neither opens nor closes: unknown is not closed
   expect(steps[1]?.entry?.status).toBe('open');
 });
 
-test('below notifyMinSeverity: kept in the ledger, never sent, and closes silently', () => {
+test('below notifyMinSeverity and never told: nothing is kept (no write now, no read each sweep), nothing sent', () => {
   const steps = run([{ now: T0, current: finding('LOW') }, { now: later(30), current: finding('LOW') }, { now: later(31) }]);
-  expect(steps.map((s) => `${s.reason}:${s.send}`)).toEqual(['below-threshold:false', 'below-threshold:false', 'below-threshold:false']);
+  expect(steps.map((s) => `${s.reason}:${s.send}`)).toEqual(['below-threshold:false', 'below-threshold:false', 'unchanged:false']);
+  expect(steps.map((s) => s.entry)).toEqual([undefined, undefined, undefined]);
+  // rising above the threshold is new then
+  expect(run([{ now: T0, current: finding('LOW') }, { now: later(1), current: finding('HIGH') }]).map((s) => s.reason)).toEqual(['below-threshold', 'new']);
+});
+
+test('told, then fallen below the threshold: kept (it was told) and closed silently when it ends', () => {
+  const steps = run([{ now: T0, current: finding('HIGH') }, { now: later(1), current: finding('LOW', true) }, { now: later(2) }]);
+  expect(steps.map((s) => `${s.reason}:${s.send}`)).toEqual(['new:true', 'below-threshold:false', 'resolved:true']);
   expect(steps[2]?.entry?.status).toBe('closed');
 });
 
@@ -93,13 +101,14 @@ describe('a whole evaluation against the ledger', () => {
   });
 
   test('each finding and each open entry gets one decision; an unread field keeps its finding open', () => {
+    const low: PolicySettings = { ...SETTINGS, notifyMinSeverity: 'LOW' };
     const exposed = evaluateBucket(lockedDownBucket({ name: 'acme-site', logging: false, publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } }));
-    const first = decideResult(exposed, [], T0, SETTINGS);
-    expect(first.map((d) => `${d.checkId}:${d.reason}`)).toEqual(['S3_BUCKET_BPA_OFF:below-threshold', 'S3_LOGGING_OFF:below-threshold']);
+    const first = decideResult(exposed, [], T0, low);
+    expect(first.map((d) => `${d.checkId}:${d.reason}`)).toEqual(['S3_BUCKET_BPA_OFF:new', 'S3_LOGGING_OFF:new']);
     const entries = first.map((d) => d.next!);
     const unread = evaluateBucket(lockedDownBucket({ name: 'acme-site', publicAccessBlock: undefined, logging: true }));
-    const second = decideResult(unread, entries, later(1), SETTINGS);
-    expect(second.map((d) => `${d.checkId}:${d.reason}`)).toEqual(expect.arrayContaining(['S3_BUCKET_BPA_OFF:not-evaluated', 'S3_LOGGING_OFF:below-threshold']));
+    const second = decideResult(unread, entries, later(1), low);
+    expect(second.map((d) => `${d.checkId}:${d.reason}`)).toEqual(expect.arrayContaining(['S3_BUCKET_BPA_OFF:not-evaluated', 'S3_LOGGING_OFF:resolved']));
     expect(second.find((d) => d.checkId === 'S3_LOGGING_OFF')?.next?.status).toBe('closed');
   });
 });
