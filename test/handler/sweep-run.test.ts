@@ -347,8 +347,8 @@ test('keys the ledger leaves unprocessed are asked again', async () => {
   dynamodb.on(BatchGetItemCommand).callsFake((input: { RequestItems: Record<string, { Keys: unknown[] }> }) => {
     calls++;
     if (calls === 1) {
-      const [[name, req]] = Object.entries(input.RequestItems);
-      return { ...META, Responses: { [name!]: [] }, UnprocessedKeys: { [name!]: { ...req, Keys: req!.Keys.slice(1) } } };
+      const req = input.RequestItems.ledger!;
+      return { ...META, Responses: { ledger: [] }, UnprocessedKeys: { ledger: { ...req, Keys: req.Keys.slice(1) } } };
     }
     return handlers.BatchGetItem(input);
   });
