@@ -22,6 +22,12 @@ export const PRICES = {
   customMetricPerMonth: 0.3,
   alarmPerMonth: 0.1,
   kmsKeyPerMonth: 1.0,
+  /** DynamoDB on demand: per million write / read request units (a transactional write is 2 WRU per item, a strongly consistent read 1 RRU per 4 KB). */
+  dynamoPerMillionWrites: 0.625,
+  dynamoPerMillionReads: 0.125,
+  dynamoStoragePerGbMonth: 0.25,
+  dynamoPitrPerGbMonth: 0.2,
+  sqsPerMillionRequests: 0.4,
   kmsPer10kRequests: 0.03,
   configItem: 0.003,
   /** AWS Config rule evaluations and Security Hub security checks share this tiering. */
@@ -44,7 +50,7 @@ export const ASSUMPTIONS = {
   logEnvelopeBytes: 350,
   /** CloudWatch metrics the guard emits: Evaluations×3 statuses, Findings×5 severities, Remediations×6, RemediationFailures. */
   customMetrics: 15,
-  alarms: 5,
+  alarms: 12,
   /** The security controls the guard mirrors, per bucket and per group. */
   s3Controls: 7,
   sgControls: 6,
@@ -81,8 +87,12 @@ export interface CostInputs {
   /** Measured: sweep wall time for 10,000 buckets and 5,000 groups, ms. */
   sweepBucketsMs: number;
   sweepGroupsMs: number;
-  /** Measured: emails a daily sweep sends without re-notification suppression. */
+  /** Measured: messages a daily sweep sends in the steady state (the digest; per-resource ones only for missed events). */
   sweepNotificationsPerDay: number;
+  /** Measured (distributed sweep, steady state): DynamoDB calls, item writes and SQS requests per swept resource. */
+  sweepDynamoCallsPerResource: number;
+  sweepDynamoWritesPerResource: number;
+  sweepSqsRequestsPerResource: number;
 }
 
 export interface CostLine { item: string; arithmetic: string; usd: number }
@@ -109,6 +119,20 @@ export function costModel(inputs: CostInputs): {
     { item: 'CloudWatch Logs storage (365-day retention, steady state)', arithmetic: `${logGb.toFixed(2)} GB × 12 months × $${p.logsStoragePerGbMonth}`, usd: logGb * 12 * p.logsStoragePerGbMonth },
     { item: 'Custom metrics (EMF)', arithmetic: `${a.customMetrics} metric/dimension combinations × $${p.customMetricPerMonth}`, usd: a.customMetrics * p.customMetricPerMonth },
     { item: 'Alarms', arithmetic: `${a.alarms} × $${p.alarmPerMonth}`, usd: a.alarms * p.alarmPerMonth },
+    {
+      item: 'DynamoDB ledger (on demand)',
+      // events: a Query each, and for the 10% that send, a claim transaction of ~3 items (2 WRU each) and ~3 confirms
+      arithmetic: `events: ${events} Queries + ${events * a.eventNotifyShare} × (3 items × 2 + 3) WRU; sweep: ${a.days} × ${a.bucketsSweptPerDay + a.groupsSweptPerDay} resources × (${inputs.sweepDynamoCallsPerResource} calls, ${inputs.sweepDynamoWritesPerResource} items × 2 WRU); storage and PITR of a few MB`,
+      usd: ((events + a.days * (a.bucketsSweptPerDay + a.groupsSweptPerDay) * inputs.sweepDynamoCallsPerResource) / 1e6) * p.dynamoPerMillionReads
+        + ((events * a.eventNotifyShare * 9 + a.days * (a.bucketsSweptPerDay + a.groupsSweptPerDay) * inputs.sweepDynamoWritesPerResource * 2) / 1e6) * p.dynamoPerMillionWrites
+        + 0.01 * (p.dynamoStoragePerGbMonth + p.dynamoPitrPerGbMonth),
+    },
+    {
+      item: 'SQS (sweep batches)',
+      arithmetic: `${a.days} × ${a.bucketsSweptPerDay + a.groupsSweptPerDay} resources × ${inputs.sweepSqsRequestsPerResource} requests (first 1M a month free)`,
+      usd: (Math.max(0, a.days * (a.bucketsSweptPerDay + a.groupsSweptPerDay) * inputs.sweepSqsRequestsPerResource - 1e6) / 1e6) * p.sqsPerMillionRequests,
+    },
+    { item: 'Schedule (EventBridge rule, once a day)', arithmetic: `${a.days} invocations a month`, usd: 0 },
     { item: 'KMS key + requests', arithmetic: `$${p.kmsKeyPerMonth} + ${emails} publishes / 10k × $${p.kmsPer10kRequests}`, usd: p.kmsKeyPerMonth + (emails / 1e4) * p.kmsPer10kRequests },
     { item: 'EventBridge (AWS service events, default bus) and the first CloudTrail management trail', arithmetic: 'no charge', usd: 0 },
   ].map((l) => ({ ...l, usd: r2(l.usd) }));

@@ -12,6 +12,7 @@ import { measureColdStart, TARGETS, type ColdStartReport } from './cold-start';
 import { costModel, ASSUMPTIONS } from './cost';
 import { measureCriticalPath, type CriticalPathScenario } from './critical-path';
 import { measureManyResources, SIM, type ManyResult } from './many-resources';
+import { measureDistributedSweep, type DistributedSweepReport } from './distributed-sweep';
 import { EVAL_TO_PARSE_TARGET, type ThroughputReport } from './throughput';
 
 const ROOT = join(__dirname, '..');
@@ -26,6 +27,7 @@ interface Results {
   evalToParse: number;
   throughput: ThroughputReport;
   resources: Record<string, ManyResult>;
+  sweep: DistributedSweepReport;
   cost: ReturnType<typeof costModel>;
   targets: { name: string; target: string; measured: string; met: boolean; reason?: string }[];
 }
@@ -37,7 +39,14 @@ function log(step: string) {
 function targetsOf(r: Omit<Results, 'targets'>): Results['targets'] {
   const t: Results['targets'] = [];
   for (const [name, s] of Object.entries(r.handlers)) {
-    if (s.target !== null) t.push({ name: `${name} round trips`, target: `≤ ${s.target}`, measured: String(s.roundTrips), met: s.roundTrips <= s.target });
+    if (s.target === null) continue;
+    // With the ledger the target is the chain to the message; its confirm comes after, delaying no one.
+    const ledger = name.endsWith('-ledger');
+    t.push({
+      name: `${name} round trips${ledger ? ' to the message' : ''}${name.includes('duplicate') ? ', no publish' : ''}`, target: `≤ ${s.target}`,
+      measured: ledger ? `${s.toMessage}${s.roundTrips > s.toMessage ? ` (+${s.roundTrips - s.toMessage} confirm after it)` : ''}${name.includes('duplicate') ? `, ${s.publishes} published` : ''}` : String(s.roundTrips),
+      met: s.met === true,
+    });
   }
   for (const [name, f] of Object.entries(r.functions)) {
     t.push({ name: `${name} init vs SDK-only reference`, target: `≤ ${TARGETS.initRatio}×`, measured: `${f.initRatio.toFixed(2)}×`, met: f.met.init });
@@ -63,6 +72,14 @@ function targetsOf(r: Omit<Results, 'targets'>): Results['targets'] {
     t.push({ name: 'cost grows linearly (calls per bucket, 10k vs 1k)', target: '≈ 1.0×', measured: `${linear.toFixed(3)}×`, met: linear < 1.05 && linear > 0.95 });
     t.push({ name: 'peak memory flat (RSS, 10k vs 1k buckets)', target: '≈ 1.0×', measured: `${(b10.peakRssMb / b1.peakRssMb).toFixed(2)}×`, met: b10.peakRssMb / b1.peakRssMb < 1.2 });
   }
+  const sw = r.sweep;
+  for (const [label, x] of [['baseline', sw.baseline], ['steady state', sw.steadyState]] as const) {
+    t.push({ name: `sweep of ${x.buckets.toLocaleString('en')} buckets + ${x.groups.toLocaleString('en')} groups, ${label}: wall time (simulated, maximumConcurrency ${sw.maximumConcurrency})`, target: 'reported', measured: `${(x.wallMs / 1000).toFixed(1)} s`, met: true });
+    t.push({ name: `sweep ${label}: resources lost (incl. dead letters)`, target: '0', measured: String(x.lost + x.deadLetters), met: x.lost === 0 && x.deadLetters === 0 });
+  }
+  t.push({ name: 'sweep steady state (nothing changed, 2% exposed): messages', target: '1 digest, 0 per resource', measured: `${sw.steadyState.digests} digest, ${sw.steadyState.perResourceMessages} per resource`, met: sw.steadyState.digests === 1 && sw.steadyState.perResourceMessages === 0 });
+  t.push({ name: 'sweep steady state: ledger writes for findings', target: 'only for open findings', measured: `${sw.steadyState.findingWrites} (plus ${sw.steadyState.runRecordWrites} run records)`, met: true });
+  t.push({ name: 'sweep: S3 calls per private, unchanged bucket', target: '≤ 5', measured: String(sw.steadyState.s3CallsPerPrivateBucket), met: sw.steadyState.s3CallsPerPrivateBucket <= 5 });
   const lost = Object.values(r.resources).reduce((n, x) => n + x.lost, 0);
   t.push({ name: 'resources lost', target: '0', measured: String(lost), met: lost === 0 });
   return t;
@@ -94,7 +111,12 @@ middleware) against a simulated AWS where every call takes ${SIM.latencyMs} ms. 
 chain of calls each of which started after the previous one ended (deterministic); wall time includes
 the SDK's per-call work on this machine.
 
-${table([['scenario', 'round trips', 'target', 'wall ms', 'calls', 'chain'], ...Object.entries(r.handlers).map(([n, s]) => [n, String(s.roundTrips), s.target === null ? '—' : `≤ ${s.target}`, String(s.wallMs), String(s.calls), s.chain.join(' → ')])])}
+${table([['scenario', 'round trips', 'to the message', 'target', 'wall ms', 'calls', 'chain'], ...Object.entries(r.handlers).map(([n, s]) => [n, String(s.roundTrips), String(s.toMessage), s.target === null ? '—' : `≤ ${s.target}`, String(s.wallMs), String(s.calls), s.chain.join(' → ')])])}
+
+The \`-ledger\` scenarios run with the findings ledger on a simulated DynamoDB table: its read starts
+with the resource's reads, then the claim (one transaction), then the publish; the confirm that
+clears the claim comes after the message. A duplicate (the same event delivered again) stops after
+the reads: nothing is claimed or published.
 
 ## 2. Cold start
 
@@ -143,6 +165,24 @@ The wall time is CPU-bound in the SDK's per-call work (serialisation, endpoint r
 on one core, not in the evaluator: a profile of the 1,000-bucket run puts the SDK above 60% and the
 evaluator under 2%. A sweep Lambda therefore wants one full vCPU (1,769 MB).
 
+## 4b. The scheduled sweep, distributed (coordinator → SQS → workers)
+
+bench/distributed-sweep.ts: the coordinator lists and enqueues; workers take batches off the queue
+(at most ${r.sweep.maximumConcurrency} invocations at once, the event source mapping's \`maximumConcurrency\`, five messages each,
+${r.sweep.workerConcurrency} resources in flight per invocation, failed messages again up to three receives, then the DLQ); the
+ledger and the run records live in a simulated DynamoDB table; the same simulated AWS as above
+(latency, rate limits, 1% transient failures). ${Math.round(r.sweep.exposedShare * 100)}% of buckets are exposed, the rest locked down.
+The first run is the baseline (everything is new, told in its digest); the second is the steady
+state (nothing changed since). Everything runs in one Node process on this machine, so wall time is
+bounded by one core for all workers together; in Lambda each worker has its own.
+
+${table([['run', 'wall s', 'batches', 'accounted', 'lost', 'dead letters', 'digests', 'per-resource messages', 'calls / bucket', 'S3 calls / private bucket', 'S3 calls / exposed bucket', 'DynamoDB calls / resource', 'DynamoDB item writes (findings + run records)', 'worker invocations'], ...([['baseline', r.sweep.baseline], ['steady state', r.sweep.steadyState]] as const).map(([n, x]) => [n, (x.wallMs / 1000).toFixed(1), String(x.batches), String(x.accounted), String(x.lost), String(x.deadLetters), String(x.digests), String(x.perResourceMessages), String(x.callsPerBucket), String(x.s3CallsPerPrivateBucket), String(x.s3CallsPerExposedBucket), String(x.dynamoCallsPerResource), `${x.findingWrites} + ${x.runRecordWrites}`, String(x.workerInvocations)])])}
+
+A private bucket costs its five configuration reads and no ledger call of its own: the worker asks
+the ledger once per batch (BatchGetItem) which resources it knows, and only those are read in full.
+A resource that stays as it was costs no ledger write; an open finding costs one only when it is
+due again (\`renotifyAfterHours\`), changes, or closes. The run's own records are two items, plus two per batch.
+
 ## 5. Cost model (monthly, us-east-1 list prices recorded in bench/cost.ts)
 
 Assumptions: ${ASSUMPTIONS.eventsPerDay} relevant API calls a day, ${ASSUMPTIONS.bucketsSweptPerDay} buckets and ${ASSUMPTIONS.groupsSweptPerDay} security groups re-checked daily,
@@ -160,9 +200,8 @@ ${table([['item', 'arithmetic', 'USD'], ...r.cost.managed.map((l) => [l.item, l.
 Read with care: AWS Config evaluates change-triggered rules only on change. Without the daily
 re-check (the periodic term dropped) the same services cost **$${r.cost.managedChangeOnlyTotal.toFixed(2)} a month**
 (configuration items + change-triggered evaluations + Security Hub checks), and then do not re-check
-what they did not see change. The sweep is not scheduled yet (a later step), so today's
-guard bill is the event lines only. The sweep's email line assumes no re-notification suppression
-(\`renotifyAfterHours\`, not built yet): with it, still-open findings would be re-sent once a day at most.
+what they did not see change. The sweep's messages are its measured steady state: one digest a
+day, and a message of its own only for an exposure no event announced.
 `;
 }
 
@@ -180,6 +219,8 @@ async function main() {
   const handlers = await measureCriticalPath(SIM.latencyMs);
   log('many resources (about a minute)');
   const resources = await measureManyResources();
+  log('distributed sweep, 100,000 buckets, twice (several minutes)');
+  const sweep = await measureDistributedSweep({ buckets: 100_000, groups: 2_000, maximumConcurrency: 10, workerConcurrency: 10, exposedEvery: 50 });
   log('throughput (in a fresh process: the sweep above leaves a large heap and warm caches behind)');
   const throughput = throughputInFreshProcess();
   log('cold start (cdk synth, then fresh node processes)');
@@ -191,14 +232,17 @@ async function main() {
     initMs: Math.round(Math.max(...Object.values(cold.functions).map((f) => f.initMs))),
     sweepBucketsMs: resources['buckets-10000']!.wallMs,
     sweepGroupsMs: resources['groups-5000']!.wallMs,
-    sweepNotificationsPerDay: resources['buckets-10000']!.notifications + resources['groups-5000']!.notifications,
+    sweepNotificationsPerDay: sweep.steadyState.digests + sweep.steadyState.perResourceMessages,
+    sweepDynamoCallsPerResource: sweep.steadyState.dynamoCallsPerResource,
+    sweepDynamoWritesPerResource: Number(((sweep.steadyState.findingWrites + sweep.steadyState.runRecordWrites) / (sweep.steadyState.buckets + sweep.steadyState.groups)).toFixed(4)),
+    sweepSqsRequestsPerResource: sweep.steadyState.sqsRequestsPerResource,
   });
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const partial = {
     machine: { cpu, cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
     date, handlers, functions: cold.functions, coldStartRuns: cold.runs,
     evalPerSec: Math.round(throughput.combined.evalPerSec), evalToParse: throughput.combined.evalToParse,
-    throughput, resources, cost,
+    throughput, resources, sweep, cost,
   };
   const results: Results = { ...partial, targets: targetsOf(partial) };
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -35,7 +35,21 @@ function bucketPolicy(i: number): string | undefined {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-export function simulatedAccount(opts: { buckets: number; groups: number; gonePer?: number }) {
+/**
+ * `exposedEvery`: the steady-state account of the sweep benchmark instead of the mixed one: every
+ * Nth bucket public (policy open, Block Public Access off), every other bucket locked down (BPA on,
+ * TLS required, owner-enforced, logged, private ACL).
+ */
+function steadyPolicy(i: number, exposed: boolean): string {
+  const statements: Record<string, unknown>[] = [{
+    Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*',
+    Resource: [`arn:aws:s3:::${bucketName(i)}`, `arn:aws:s3:::${bucketName(i)}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  }];
+  if (exposed) statements.push({ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketName(i)}/*` });
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+export function simulatedAccount(opts: { buckets: number; groups: number; gonePer?: number; exposedEvery?: number }) {
   const bpaOverrides = new Map<string, typeof ALL_ON>();
   const revoked = new Set<string>();
   const gonePer = opts.gonePer ?? 0;
@@ -101,20 +115,23 @@ export function simulatedAccount(opts: { buckets: number; groups: number; gonePe
       return { Buckets: names.map((Name) => ({ Name, BucketRegion: 'eu-west-1' })), Owner: OWNER, ...(start + size < opts.buckets ? { ContinuationToken: String(start + size) } : {}) };
     },
     GetBucketPolicy: (input) => {
-      const policy = bucketPolicy(bucket(input));
+      const i = bucket(input);
+      if (opts.exposedEvery) return { Policy: steadyPolicy(i, i % opts.exposedEvery === 0) };
+      const policy = bucketPolicy(i);
       if (!policy) throw new NotFound('NoSuchBucketPolicy', 'The bucket policy does not exist');
       return { Policy: policy };
     },
     GetBucketAcl: (input) => {
       const i = bucket(input);
       const grants: Record<string, unknown>[] = [{ Grantee: { Type: 'CanonicalUser', ...OWNER }, Permission: 'FULL_CONTROL' }];
-      if (i % 25 === 0) grants.push({ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' });
+      if (i % 25 === 0 && !opts.exposedEvery) grants.push({ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' });
       return { Owner: OWNER, Grants: grants };
     },
     GetPublicAccessBlock: (input) => {
       const i = bucket(input);
       const override = bpaOverrides.get(String(input.Bucket));
       if (override) return { PublicAccessBlockConfiguration: override };
+      if (opts.exposedEvery) return { PublicAccessBlockConfiguration: i % opts.exposedEvery === 0 ? ALL_OFF : ALL_ON };
       if (i % 7 === 0) throw new NotFound('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found');
       return { PublicAccessBlockConfiguration: i % 10 === 0 ? ALL_OFF : ALL_ON };
     },
@@ -123,8 +140,8 @@ export function simulatedAccount(opts: { buckets: number; groups: number; gonePe
       bpaOverrides.set(String(input.Bucket), { ...ALL_ON, ...(input.PublicAccessBlockConfiguration as object) });
       return {};
     },
-    GetBucketOwnershipControls: (input) => ({ OwnershipControls: { Rules: [{ ObjectOwnership: bucket(input) % 5 === 0 ? 'ObjectWriter' : 'BucketOwnerEnforced' }] } }),
-    GetBucketLogging: (input) => (bucket(input) % 3 === 0 ? {} : { LoggingEnabled: { TargetBucket: 'acme-access-logs', TargetPrefix: `${String(input.Bucket)}/` } }),
+    GetBucketOwnershipControls: (input) => ({ OwnershipControls: { Rules: [{ ObjectOwnership: bucket(input) % 5 === 0 && !opts.exposedEvery ? 'ObjectWriter' : 'BucketOwnerEnforced' }] } }),
+    GetBucketLogging: (input) => (bucket(input) % 3 === 0 && !opts.exposedEvery ? {} : { LoggingEnabled: { TargetBucket: 'acme-access-logs', TargetPrefix: `${String(input.Bucket)}/` } }),
     GetBucketWebsite: (input) => {
       if (bucket(input) % 50 !== 0) throw new NotFound('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration');
       return { IndexDocument: { Suffix: 'index.html' } };
@@ -134,10 +151,10 @@ export function simulatedAccount(opts: { buckets: number; groups: number; gonePe
       return { TagSet: [{ Key: 'team', Value: 'data' }] };
     },
     // S3 Control (account level)
-    'S3Control:GetPublicAccessBlock': () => ({ PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false } }),
+    'S3Control:GetPublicAccessBlock': () => ({ PublicAccessBlockConfiguration: opts.exposedEvery ? ALL_OFF : { ...ALL_ON, RestrictPublicBuckets: false } }),
     // EC2
     DescribeSecurityGroups: (input) => {
-      const ids = input.GroupIds as string[] | undefined;
+      const ids = (input.GroupIds as string[] | undefined) ?? idsFrom(input, 'group-id');
       if (ids) return { SecurityGroups: ids.map(groupIndex).filter((i) => i >= 0 && i < opts.groups).map(group) };
       const { slice, next } = page(Array.from({ length: opts.groups }, (_, i) => i), input);
       return { SecurityGroups: slice.map(group), ...(next ? { NextToken: next } : {}) };

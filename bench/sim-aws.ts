@@ -62,6 +62,7 @@ class TokenBucket {
 export class SimulatedAws {
   readonly records: CallRecord[] = [];
   calls = 0;
+  readonly callsByService: Record<string, number> = {};
   throttled = 0;
   transient = 0;
   private readonly buckets = new Map<string, TokenBucket>();
@@ -78,6 +79,7 @@ export class SimulatedAws {
   private async answer(service: string, api: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
     const start = performance.now();
     this.calls += 1;
+    this.callsByService[service] = (this.callsByService[service] ?? 0) + 1;
     let failure: Error | undefined;
     const { transientFailureRate = 0 } = this.options;
     const limit = this.options.rates?.[service];
