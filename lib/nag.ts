@@ -26,7 +26,7 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
     [guard.securityGroupFunction.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:prefix-list/*]',
       'A ModifyManagedPrefixList event may name any of this account\'s lists; the grant is ec2:GetManagedPrefixListAssociations alone (who uses the list), in this account and region.'],
     [guard.sweep.coordinator.role, 'AwsSolutions-IAM5[Resource::*]',
-      's3:ListAllMyBuckets, ec2:DescribeSecurityGroups (the inventory it enqueues) and s3:GetAccountPublicAccessBlock (read once per run) support no resource-level permissions; the statement holds only these, derived from the reads tables.'],
+      's3:ListAllMyBuckets and ec2:DescribeSecurityGroups (the inventory it enqueues) support no resource-level permissions; the statement holds only these, derived from the listings tables.'],
     [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::*]',
       'The worker reads every bucket the coordinator listed; names are not known at deploy time. The exact Get* reads of the snapshot (this account only), plus s3:PutBucketPublicAccessBlock only when bucket remediation is enforce (exempt buckets denied).'],
     [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::*]',

@@ -77,7 +77,7 @@ export class Sweep extends Construct {
 
     this.coordinator = props.makeFunction('SweepCoordinator', 'sweep-coordinator.ts',
       'Exposure Guard: lists every bucket and security group and enqueues the sweep (never evaluates)',
-      readStatements(stack, BUCKET_LISTINGS, GROUP_LISTINGS, { accountPublicAccessBlock: BUCKET_READS.accountPublicAccessBlock }),
+      readStatements(stack, BUCKET_LISTINGS, GROUP_LISTINGS),
       // 1,000,000 buckets: 1,000 list pages and 2,000 queue calls, a few minutes at most.
       Duration.minutes(15));
     this.coordinator.function.addEnvironment('SWEEP_QUEUE_URL', this.queue.queueUrl);

@@ -100,10 +100,10 @@ export class LedgerStore {
    * undefined); 'conflict' when another invocation wrote the resource since it was read.
    * `open`: whether the resource still has open findings afterwards (else the head expires too).
    */
-  async commit(resourceKey: string, version: number | undefined, writes: EntryWrite[], open: boolean, now: Date, observedAt: Date): Promise<WriteOutcome> {
+  async commit(resourceKey: string, version: number | undefined, writes: EntryWrite[], open: boolean, now: Date, observedAt?: Date): Promise<WriteOutcome> {
     if (writes.length > MAX_WRITES) throw new Error(`${resourceKey}: ${writes.length} ledger writes exceed one transaction`);
     const head = {
-      pk: resourceKey, sk: HEAD, version: (version ?? 0) + 1, updatedAt: now.toISOString(), observedAt: observedAt.toISOString(),
+      pk: resourceKey, sk: HEAD, version: (version ?? 0) + 1, updatedAt: now.toISOString(), ...(observedAt ? { observedAt: observedAt.toISOString() } : {}),
       ...(open ? {} : { expiresAt: expiry(now.toISOString()) }),
     };
     const items: TransactWriteItem[] = [{

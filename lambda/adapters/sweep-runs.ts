@@ -43,8 +43,16 @@ function stateOf(item: Record<string, AttributeValue> | undefined): RunState | u
   return { ...(rest as Omit<RunState, 'run'>), run: String(pk).slice('sweep#'.length), done: Number(rest.done ?? 0) };
 }
 
+/** Attempts of a batch's count against concurrent workers' counts. */
+const CONFLICT_ATTEMPTS = 8;
+
 export class SweepRuns {
-  constructor(private readonly dynamodb: DynamoDBClient, private readonly table: string) {}
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly table: string,
+    /** Tests pass one that does not wait. */
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
 
   /** The last run started, if any: none means the next one is the baseline. */
   async latest(): Promise<RunState | undefined> {
@@ -88,6 +96,22 @@ export class SweepRuns {
 
   /** Keeps the batch's tally and counts it, once however often the batch is retried; the run as it now stands. */
   async batchDone(run: string, seq: number, tally: BatchTally, now: Date): Promise<RunState | undefined> {
+    // Every worker's count lands on the one run item: two transactions on it at once cancel one of
+    // them (TransactionConflict), which the SDK does not retry. Try again, spread out.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.countBatch(run, seq, tally, now);
+        break;
+      } catch (error) {
+        const codes = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+        if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await this.sleep(Math.random() * 50 * 2 ** attempt);
+      }
+    }
+    return this.state(run);
+  }
+
+  private async countBatch(run: string, seq: number, tally: BatchTally, now: Date): Promise<void> {
     try {
       await this.dynamodb.send(new TransactWriteItemsCommand({
         TransactItems: [
@@ -105,7 +129,6 @@ export class SweepRuns {
       // Counted by an earlier delivery of this batch: nothing to add.
       if (!(reasons?.[0]?.Code === 'ConditionalCheckFailed' && reasons[1]?.Code !== 'ConditionalCheckFailed')) throw error;
     }
-    return this.state(run);
   }
 
   /** Every batch tally of the run, page by page. */

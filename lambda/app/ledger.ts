@@ -6,7 +6,7 @@
  * the claim unsent and marked failed: the retry (same claim id) sends it.
  */
 import type { EntryWrite, LedgerStore, ResourceLedger } from '../adapters/ledger-store';
-import { decideResult, resourceKey, type Decision, type LedgerEntry, type PolicySettings } from '../core/ledger/policy';
+import { CLAIM_LEASE_MS, decideResult, resourceKey, type Decision, type LedgerEntry, type PolicySettings } from '../core/ledger/policy';
 import { pagesOn } from '../core/checks';
 import { isAtLeast } from '../core/model/severity';
 import type { EvaluationResult } from '../core/model/types';
@@ -28,8 +28,18 @@ export interface LedgerDeps {
   claimId: string;
   /** @default every send is a message */
   route?: (decision: Send) => Delivery;
+  /** A message about this went out another way (the guard's own echo, a fan-out that tells only what became live). */
+  quiet?: boolean;
   /** When the reads behind this result began. @default now() */
   observedAt?: Date;
+  /** How long this work's claims hold (policy.ts, CLAIM_LEASE_MS). @default CLAIM_LEASE_MS.event */
+  leaseMs?: number;
+  /**
+   * The sweep run: every send is marked with it, so that a batch retried after its first try
+   * recorded something still reports it in the run's digest (`digested`), instead of finding it
+   * already told and leaving it out.
+   */
+  run?: string;
 }
 
 export interface Recorded {
@@ -37,7 +47,7 @@ export interface Recorded {
   decisions: Decision[];
   /** The decisions whose message this invocation claimed and must send. */
   claimed: Send[];
-  /** The decisions the sweep's digest tells. */
+  /** The decisions the sweep's digest tells (with those an earlier try of the same batch recorded). */
   digested: Send[];
   /** Call once the message is out: clears the claims. */
   confirm: () => Promise<void>;
@@ -81,6 +91,15 @@ export class LedgerContentionError extends Error {
   override name = 'LedgerContentionError';
 }
 
+/**
+ * This work's own earlier try holds an unconfirmed claim within its lease. Thrown so that Lambda
+ * (or the queue) retries later, when the claim is confirmed, failed or past its lease; sending now
+ * could double the message, dropping it could lose it.
+ */
+export class ClaimInFlightError extends Error {
+  override name = 'ClaimInFlightError';
+}
+
 export async function recordEvaluation(result: EvaluationResult, deps: LedgerDeps, prefetched?: Promise<ResourceLedger>): Promise<Recorded> {
   const key = resourceKey(result.resource);
   let pending = prefetched ?? deps.store.read(key);
@@ -93,6 +112,9 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     // older state (a late delivery, a slow read), and must not tell it over the newer one.
     const late = newest !== undefined && Date.parse(newest) > observedAt.getTime();
     const decisions = late ? outOfOrder(result, entries) : decideResult(result, entries, now, deps.settings, deps.claimId);
+    if (decisions.some((d) => d.reason === 'in-flight')) {
+      throw new ClaimInFlightError(`${key}: this work's earlier try holds an unconfirmed claim; retry once it is confirmed, failed, or past its lease`);
+    }
     const routed = decisions.map((d) => {
       const delivery = d.send ? (deps.route?.(d) ?? 'message') : undefined;
       return { d: d.send && delivery === 'quiet' ? untold(d, prev.get(d.checkId)) : d, delivery };
@@ -101,10 +123,18 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     const decided = routed.map((r) => ({ ...r, d: messaged ? toldTogether([r.d], now, deps.settings)[0]! : r.d }));
     const claimed = decided.filter((r) => r.d.send && r.delivery === 'message').map((r) => r.d as Send);
     const digested = decided.filter((r) => r.d.send && r.delivery === 'digest').map((r) => r.d as Send);
-    const claim = { claimId: deps.claimId, at: now.toISOString() };
+    const claim = { claimId: deps.claimId, at: now.toISOString(), until: new Date(now.getTime() + (deps.leaseMs ?? CLAIM_LEASE_MS.event)).toISOString() };
     const writes: EntryWrite[] = decided.filter((r) => r.d.next && !(!r.d.send && r.d.idle)).map(({ d, delivery }) => ({
-      next: d.next!, ...(d.send && delivery === 'message' ? { claim: { ...claim, reason: d.reason } } : {}),
+      next: d.send && deps.run ? { ...d.next!, digest: { run: deps.run, reason: d.reason } } : d.next!,
+      ...(d.send && delivery === 'message' ? { claim: { ...claim, reason: d.reason } } : {}),
     }));
+    // Told in this run by an earlier try of this batch (its entries now look unchanged): told again.
+    if (deps.run) {
+      const sentNow = new Set(decided.filter((r) => r.d.send).map((r) => r.d.checkId));
+      for (const e of entries) {
+        if (e.digest?.run === deps.run && !sentNow.has(e.checkId)) digested.push({ checkId: e.checkId, send: true, reason: e.digest.reason, next: e });
+      }
+    }
     const done: Recorded = {
       decisions: decided.map((r) => r.d), claimed, digested,
       confirm: async () => { await Promise.all(claimed.map((d) => deps.store.confirm(d.next, deps.claimId))); },
@@ -115,7 +145,11 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
     const after = new Map(prev);
     for (const w of writes) after.set(w.next.checkId, w.next);
     const open = [...after.values()].some((e) => e.status === 'open');
-    if (await deps.store.commit(key, version, writes, open, now, observedAt) === 'written') return done;
+    // A quiet write (the guard's own echo, a bucket a fan-out did not tell) records state on purpose
+    // untold: it must not make a real event that read a moment earlier look out of order.
+    const quietly = deps.quiet === true || routed.some((r) => r.delivery === 'quiet');
+    const stamp = quietly ? (newest !== undefined ? new Date(newest) : undefined) : observedAt;
+    if (await deps.store.commit(key, version, writes, open, now, stamp) === 'written') return done;
     // Another invocation wrote this resource first: decide again from what it wrote.
     pending = deps.store.read(key);
   }

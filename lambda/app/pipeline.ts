@@ -13,8 +13,8 @@ import { targetId, type Target } from '../core/events/target';
 import { targets as targetsOf } from '../core/events/targets';
 import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
 import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
-import { resourceKey, sweepDelivery } from '../core/ledger/policy';
-import { recordEvaluation, type Recorded } from './ledger';
+import { CLAIM_LEASE_MS, resourceKey, sweepDelivery } from '../core/ledger/policy';
+import { ClaimInFlightError, recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
@@ -54,9 +54,11 @@ export interface PipelineDeps {
     /** Same on a retry of the same work: the sweep batch's id. @default the event id */
     claimId?: string;
     /** The scheduled sweep: most of what it finds is told in its digest (sweepDelivery). */
-    sweep?: { baseline: boolean };
+    sweep?: { baseline: boolean; run: string };
     /** Resource keys known to have no ledger entries (the sweep asked for a whole batch at once): no Query for them. */
     unknownToLedger?: ReadonlySet<string>;
+    /** When the reads began, if before this target was taken up (a batch of groups read together). */
+    observedAt?: Date;
   };
 }
 
@@ -127,9 +129,13 @@ async function ledgerDecision(
   try {
     return await recordEvaluation(result, {
       store: ledger.store, now: ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId, ...(observedAt ? { observedAt } : {}),
-      ...(quiet ? { route: () => 'quiet' as const } : ledger.sweep ? { route: sweepDelivery(ledger.sweep.baseline) } : {}),
+      ...(quiet ? { route: () => 'quiet' as const, quiet: true } : ledger.sweep ? { route: sweepDelivery(ledger.sweep.baseline) } : {}),
+      leaseMs: ledger.sweep ? CLAIM_LEASE_MS.sweep : CLAIM_LEASE_MS.event,
+      ...(ledger.sweep ? { run: ledger.sweep.run } : {}),
     }, prefetched?.key === key ? prefetched.read : undefined);
   } catch (error) {
+    // Our own earlier try may still be publishing: neither send nor drop; the retry decides.
+    if (error instanceof ClaimInFlightError) throw error;
     // Without the ledger the guard cannot tell new from seen: it sends as it did before the
     // ledger. A repeated message is better than a silent exposure; the alarm tells the ops topic.
     deps.metrics?.count('LedgerFailures');
@@ -193,7 +199,7 @@ export async function processTarget(
   target: Target, trigger: Trigger | undefined, deps: PipelineDeps, evaluate: Evaluator,
 ): Promise<TargetOutcome> {
   // Before the reads: a result is as old as the moment its reads began (ledger: out of order).
-  const observedAt = deps.ledger?.now();
+  const observedAt = deps.ledger?.observedAt ?? deps.ledger?.now();
   const early = prefetch(target, deps);
   const outcome = await evaluate(target, deps, trigger);
   if ('gone' in outcome) {

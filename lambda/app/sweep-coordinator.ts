@@ -1,6 +1,6 @@
 /**
  * The scheduled sweep's coordinator: lists every bucket (each with its region) and every security
- * group of the region, reads the account-level Block Public Access once, and puts numbered batches
+ * group of the region, and puts numbered batches
  * on the queue for the workers (sweep-worker.ts). It never evaluates, and it only lists, so it
  * stays short at any size: 1,000,000 buckets are 1,000 ListBuckets pages and 20,000 batches.
  * A retry of the same run (same run id) lists again and enqueues the same numbered batches; a
@@ -8,14 +8,12 @@
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describeError } from '../adapters/aws-errors';
-import { readAccountPublicAccessBlock } from '../adapters/bucket-reader';
 import { listBuckets, listSecurityGroupIds } from '../adapters/inventory';
 import { SweepQueue } from '../adapters/sweep-queue';
 import { isComplete, type RunState, type SweepRuns } from '../adapters/sweep-runs';
-import { BUCKETS_PER_BATCH, GROUPS_PER_BATCH, type AccountBpaRead } from '../core/sweep/batches';
+import { BUCKETS_PER_BATCH, GROUPS_PER_BATCH } from '../core/sweep/batches';
 import { AUDIT_SCHEMA_VERSION, type PipelineDeps } from './pipeline';
 import { SWEEP_CLIENT_CONFIG } from './sweep';
 import { finishRun } from './sweep-digest';
@@ -66,8 +64,10 @@ export async function startSweep(run: string, deps: CoordinatorDeps): Promise<Sw
     deps.logger.error('sweep unfinished', { schemaVersion: AUDIT_SCHEMA_VERSION, run: previous?.run, detail: lag });
   }
   const startedAt = deps.now().toISOString();
+  // The baseline until one has been told: a first sweep that never finished leaves the next one the baseline.
+  const baseline = previous === undefined || (previous.run !== run && previous.baseline && !previous.digestSentAt);
   const state = await deps.runs.begin({
-    run, account, region, startedAt, baseline: previous === undefined, ...(lag ? { previousUnfinished: lag } : {}),
+    run, account, region, startedAt, baseline, ...(lag ? { previousUnfinished: lag } : {}),
   }, deps.now());
   const summary = { run, baseline: state.baseline };
   if (state.batches !== undefined) {
@@ -77,14 +77,8 @@ export async function startSweep(run: string, deps: CoordinatorDeps): Promise<Sw
   }
 
   const s3 = deps.clients.client(S3Client, { account, region }, SWEEP_CLIENT_CONFIG);
-  const s3control = deps.clients.client(S3ControlClient, { account, region }, SWEEP_CLIENT_CONFIG);
   const ec2 = deps.clients.client(EC2Client, { account, region }, SWEEP_CLIENT_CONFIG);
   const queue = new SweepQueue(deps.clients.client(SQSClient, { region }), deps.queueUrl);
-  // A failure is a field, not an exception: the workers then report every bucket's account-level
-  // reads as unknown, with this reason, instead of the sweep not running at all.
-  const bpa = await readAccountPublicAccessBlock(s3control, account);
-  const accountPublicAccessBlock: AccountBpaRead = bpa.ok ? bpa : { ok: false, reason: bpa.reason };
-
   let seq = 0;
   let buckets = 0;
   let groups = 0;
@@ -92,7 +86,7 @@ export async function startSweep(run: string, deps: CoordinatorDeps): Promise<Sw
     await queue.add({ run, seq: seq++, kind: 'account' });
     for await (const chunk of chunks(listBuckets(s3), BUCKETS_PER_BATCH)) {
       buckets += chunk.length;
-      await queue.add({ run, seq: seq++, kind: 'buckets', buckets: chunk, accountPublicAccessBlock });
+      await queue.add({ run, seq: seq++, kind: 'buckets', buckets: chunk });
     }
     for await (const chunk of chunks(listSecurityGroupIds(ec2), GROUPS_PER_BATCH)) {
       groups += chunk.length;

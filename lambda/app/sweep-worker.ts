@@ -10,7 +10,9 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { describeError } from '../adapters/aws-errors';
+import { readAccountPublicAccessBlock } from '../adapters/bucket-reader';
 import { securityGroupBatches } from '../adapters/inventory';
+import { isAtLeast } from '../core/model/severity';
 import { isComplete, type SweepRuns } from '../adapters/sweep-runs';
 import type { LedgerStore } from '../adapters/ledger-store';
 import { openFindings } from '../core/notification/compose';
@@ -51,8 +53,8 @@ function tallyOutcome(t: BatchTally, outcome: TargetOutcome, now: string): void 
   }
   const decisions = outcome.ledger?.decisions ?? [];
   const firstSeen = new Map(decisions.map((d) => [d.checkId, d.next?.firstSeen]));
-  for (const d of decisions) {
-    if (!d.send || !d.next) continue;
+  // Its own messages and the digest's, with what an earlier try of this batch recorded.
+  for (const d of [...(outcome.ledger?.claimed ?? []), ...(outcome.ledger?.digested ?? [])]) {
     const { severity, title, firstSeen: since, closedBy } = d.next;
     t.decisions.push({ resource, decision: { checkId: d.checkId, reason: d.reason, next: { severity, title, firstSeen: since, ...(closedBy ? { closedBy } : {}) } } });
   }
@@ -60,9 +62,13 @@ function tallyOutcome(t: BatchTally, outcome: TargetOutcome, now: string): void 
   if (r && (r.outcome === 'APPLIED' || r.outcome === 'FAILED')) {
     t.remediations.push({ resource, report: { action: r.action, mode: r.mode, outcome: r.outcome, detail: r.detail, ...(r.error ? { error: { name: r.error.name } } : {}) } });
   }
-  // What pages on this resource (the account-level finding a bucket repeats is the account's).
+  // What pages on this resource (the account-level finding a bucket repeats is the account's): all
+  // of it counted by severity, listed from MEDIUM up (what the digest shows; LOW findings are on
+  // nearly every bucket, and a list of them would not fit a run of a million).
   const key = resourceKey(result.resource);
   for (const f of openFindings(result, { notifyMinSeverity: 'INFORMATIONAL' })) {
+    t.openBySeverity[f.severity] += 1;
+    if (!isAtLeast(f.severity, 'MEDIUM')) continue;
     t.open.push({ resourceKey: key, checkId: f.checkId, severity: f.severity, latent: f.latent, title: f.title, firstSeen: firstSeen.get(f.checkId) ?? now });
   }
 }
@@ -72,7 +78,7 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
   const tally = emptyTally();
   const account = deps.defaultAccount;
   const region = deps.defaultRegion;
-  const claimed: PipelineDeps = { ...deps, ledger: { store: deps.store, now: deps.now, claimId: batchId(batch), sweep: { baseline } } };
+  const claimed: PipelineDeps = { ...deps, ledger: { store: deps.store, now: deps.now, claimId: batchId(batch), sweep: { baseline, run: batch.run } } };
   const failures: unknown[] = [];
   const work: (() => Promise<TargetOutcome>)[] = [];
   if (batch.kind === 'account') {
@@ -80,11 +86,14 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
     work.push(() => processTarget({ type: 's3-account', account, ...(region ? { region } : {}) }, undefined, claimed, evaluateS3Target));
   } else if (batch.kind === 'buckets') {
     const s3control = deps.clients.client(S3ControlClient, { account, region }, SWEEP_CLIENT_CONFIG);
+    // Read here, once per batch, not taken from the coordinator: on a large account the last batch
+    // runs hours after the listing, and an account setting that old would misjudge every bucket.
+    const accountPublicAccessBlock = readAccountPublicAccessBlock(s3control, account);
     // One ledger call for the batch: most buckets never had a finding, and then need no Query of their own.
     const keys = batch.buckets.map((b) => resourceKey({ type: 's3-bucket', id: b.name, account, region }));
     const known = await deps.store.known(keys);
     const unknownToLedger = new Set(keys.filter((k) => !known.has(k)));
-    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock: Promise.resolve(batch.accountPublicAccessBlock) };
+    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock };
     for (const bucket of batch.buckets) {
       // Each bucket is read in its own region: no redirect round trip, no cross-region surprises.
       const s3 = deps.clients.client(S3Client, { account, region: bucket.region ?? region }, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
@@ -94,7 +103,8 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
     const ec2 = deps.clients.client(EC2Client, { account, region }, SWEEP_CLIENT_CONFIG);
     const keys = batch.groupIds.map((id) => resourceKey({ type: 'security-group', id, account, region }));
     const known = await deps.store.known(keys);
-    const grouped = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger: new Set(keys.filter((k) => !known.has(k))) } };
+    // The groups are read before each is taken up: their results are as old as that read.
+    const grouped = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger: new Set(keys.filter((k) => !known.has(k))), observedAt: deps.now() } };
     const seen = new Set<string>();
     for await (const snapshots of securityGroupBatches(ec2, { account, region }, batch.groupIds)) {
       for (const snapshot of snapshots) {

@@ -6,7 +6,7 @@
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
-import { LedgerContentionError, recordEvaluation, type LedgerDeps, type Recorded } from '../../lambda/app/ledger';
+import { ClaimInFlightError, LedgerContentionError, recordEvaluation, type LedgerDeps, type Recorded } from '../../lambda/app/ledger';
 import { evaluateBucket } from '../../lambda/core/s3/evaluator';
 import type { EvaluationResult, Trigger } from '../../lambda/core/model/types';
 import { cancelled, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
@@ -173,11 +173,24 @@ test('a transaction cancelled for another reason (throttled) is an error, not a 
   expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(1);
 });
 
-test('the same event delivered twice while the first is still publishing: the second claims nothing', async () => {
+test('the same event delivered twice while the first is still publishing: the second neither sends nor drops it, it is retried', async () => {
   const first = await recordEvaluation(exposed('e-1'), deps('e-1'));
-  const second = await recordEvaluation(exposed('e-1'), deps('e-1', later(0.1)));
   expect(first.claimed).toHaveLength(2);
-  expect(second.claimed).toEqual([]);
+  await expect(recordEvaluation(exposed('e-1'), deps('e-1', later(0.1)))).rejects.toBeInstanceOf(ClaimInFlightError);
+  await first.confirm();
+  const retried = await recordEvaluation(exposed('e-1'), deps('e-1', later(1)));
+  expect(retried.claimed).toEqual([]);
+});
+
+test('the claimant died between claim and publish (nothing marked failed): its own retry after the lease sends it, once', async () => {
+  await recordEvaluation(exposed('e-1'), deps('e-1')); // claimed, then the function timed out
+  // Lambda's first async retry, about a minute later: still within the lease
+  await expect(recordEvaluation(exposed('e-1'), deps('e-1', later(1)))).rejects.toBeInstanceOf(ClaimInFlightError);
+  // the second, about three minutes after: past the event path's lease (150 s), it takes the claim over
+  const second = await recordEvaluation(exposed('e-1'), deps('e-1', later(3)));
+  expect(second.claimed.map((d) => d.reason)).toEqual(['new', 'new']);
+  await second.confirm();
+  expect((await recordEvaluation(exposed('e-1'), deps('e-1', later(4)))).claimed).toEqual([]);
 });
 
 test('a "resolved" whose publish failed is sent by the retry; re-opened before that, it is new again', async () => {
@@ -201,4 +214,11 @@ test('a message restarts the renotify clock of every open finding it names, not 
   await at24.confirm();
   const at34 = await recordEvaluation(exposed('e-4'), deps('e-4', hours(34)));
   expect(at34.claimed.map((d) => `${d.checkId}:${d.reason}`).sort()).toEqual(['S3_BUCKET_BPA_OFF:renotify', 'S3_POLICY_PUBLIC:renotify']);
+});
+
+test('a quiet write (the guard\'s own echo) does not make a real event that read a moment earlier look out of order', async () => {
+  const quiet = await recordEvaluation(exposed('echo'), { ...deps('echo', later(0.2)), observedAt: later(0.1), route: () => 'quiet' });
+  expect(new Set(quiet.decisions.map((d) => d.reason))).toEqual(new Set(['suppressed', 'below-threshold']));
+  const user = await recordEvaluation(exposed('e-1'), { ...deps('e-1', later(0.3)), observedAt: later(0.05) });
+  expect(user.claimed.map((d) => d.reason)).toEqual(['new', 'new']);
 });

@@ -11,6 +11,7 @@ import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LocalClientFactory, type ClientClass, type ClientConfig, type ClientFactory, type Where } from '../../lambda/adapters/clients';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
@@ -21,8 +22,8 @@ import { sweepMessages, type SqsRecord, type WorkerDeps } from '../../lambda/app
 import { resolveSettings } from '../../lambda/core/model/settings';
 import { BUCKETS_PER_BATCH, type SweepBatch } from '../../lambda/core/sweep/batches';
 import { S3_ERRORS, s3Error, snsError } from '../helpers/aws-errors';
-import { ledgerTable, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
-import { mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
+import { cancelled, ledgerTable, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
+import { describedGroup, mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
@@ -116,14 +117,14 @@ beforeEach(() => {
 });
 
 describe('the coordinator', () => {
-  test('lists every page and region, reads the account setting once, and enqueues numbered batches: the account, buckets, groups', async () => {
+  test('lists every page and region and enqueues numbered batches (the account, buckets, groups); it reads no configuration', async () => {
     const buckets = Array.from({ length: 2_120 }, (_, i) => ({ name: `b-${String(i).padStart(4, '0')}`, region: i % 3 === 0 ? 'us-east-1' : 'eu-west-1' }));
     account(buckets);
     for (let i = 0; i < 130; i++) mockGroupAccount(ec2, { groupId: `sg-${String(i).padStart(17, '0')}` });
     const started = await startSweep('run-1', deps());
     expect(started).toEqual({ run: 'run-1', baseline: true, batches: 1 + Math.ceil(2_120 / BUCKETS_PER_BATCH) + 2, buckets: 2_120, groups: 130, resumed: false });
     expect(s3).toHaveReceivedCommandTimes(ListBucketsCommand, 3);
-    expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 1);
+    expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 0);
     const batches = batchesQueued();
     expect(batches.map((b) => b.seq)).toEqual(batches.map((_, i) => i));
     expect(batches[0]).toEqual({ run: 'run-1', seq: 0, kind: 'account' });
@@ -356,4 +357,76 @@ test('keys the ledger leaves unprocessed are asked again', async () => {
   expect(calls).toBe(2);
   expect(known.size).toBe(0);
   expect((dynamodb.commandCalls(BatchGetItemCommand)[1]!.args[0].input.RequestItems!.ledger!.Keys ?? []).length).toBe(2);
+});
+
+describe('review fixes', () => {
+  test('a batch retried after its first try recorded what the digest tells still reports it (nothing told is left out)', async () => {
+    account([{ name: 'was-open' }, { name: 'opened-unseen' }]);
+    const bpaOff = { PublicAccessBlockConfiguration: ALL_OFF };
+    mockBucketAccount({ s3, s3control }, { policy: ({ Bucket }) => (Bucket === 'was-open' ? publicPolicy('was-open') : S3_ERRORS.noSuchBucketPolicy()), publicAccessBlock: bpaOff, accountPublicAccessBlock: bpaOff });
+    await startSweep('run-0', deps());
+    await drain();
+    // was-open closed, opened-unseen opened; the first publish of the run (opened-unseen's own message) fails
+    mockBucketAccount({ s3, s3control }, { policy: ({ Bucket }) => (Bucket === 'opened-unseen' ? publicPolicy('opened-unseen') : S3_ERRORS.noSuchBucketPolicy()), publicAccessBlock: bpaOff, accountPublicAccessBlock: bpaOff });
+    let publishes = 0;
+    sns.on(PublishCommand).callsFake(() => (++publishes === 1 ? Promise.reject(snsError('InternalError', 500, 'Internal error')) : Promise.resolve({ ...META, MessageId: `sns-${publishes}` })));
+    now = new Date(T0.getTime() + 3_600_000);
+    await startSweep('run-1', deps());
+    await drain();
+    expect(digestJson()).toMatchObject({ resolved: { total: 1, items: [expect.objectContaining({ resource: expect.objectContaining({ id: 'was-open' }) })] }, new: { total: 1 } });
+  });
+
+  test('concurrent workers counting on the run item at once: a TransactionConflict is retried, not a failed batch', async () => {
+    account([{ name: 'a' }]);
+    await startSweep('run-1', deps());
+    const records: SqsRecord[] = queued.map((e, i) => ({ messageId: `m-${i}`, body: e.MessageBody! }));
+    table.failNext('TransactWriteItems', cancelled(['None', 'TransactionConflict']));
+    const slept: number[] = [];
+    const d = { ...deps(), runs: new SweepRuns(new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }), 'ledger', async (ms) => { slept.push(ms); }) };
+    const out = await sweepMessages(records, d);
+    expect(out.batchItemFailures).toEqual([]);
+    expect(slept).toHaveLength(1);
+    expect(digests()).toHaveLength(1);
+  });
+
+  test('a first sweep that never finished leaves the next run the baseline', async () => {
+    account([{ name: 'a' }]);
+    await startSweep('run-1', deps());
+    queued = [];
+    await startSweep('run-2', deps());
+    expect(table.items.get('sweep#run-2##run')?.baseline?.BOOL).toBe(true);
+  });
+
+  test('each batch of buckets reads the account-level setting itself, once: hours after the listing it is current', async () => {
+    account(Array.from({ length: 120 }, (_, i) => ({ name: `b-${i}` })));
+    await startSweep('run-1', deps());
+    await drain();
+    // the account batch, and each of the three bucket batches once
+    expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 1 + Math.ceil(120 / BUCKETS_PER_BATCH));
+  });
+});
+
+test('a group read before a newer event wrote the ledger is decided as the older read it is: no false "resolved"', async () => {
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [] });
+  mockGroupAccount(ec2, { groupId: 'sg-0aaaaaaaaaaaaaaaa' }); // read closed
+  await startSweep('run-0', deps());
+  await drain(); // baseline: nothing
+  await startSweep('run-1', deps());
+  const key = 'security-group#111122223333#eu-west-1#sg-0aaaaaaaaaaaaaaaa';
+  // The ledger knew the group from before (an old write), so the worker reads its entries in full.
+  table.items.set(`${key}##head`, marshall({ pk: key, sk: '#head', version: 1, observedAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z' }));
+  // While the worker reads the group (closed), an event opens it and writes the ledger with a later read.
+  ec2.on(DescribeSecurityGroupsCommand).callsFake(async () => {
+    const at = new Date(now.getTime() + 1_000).toISOString();
+    table.items.set(`${key}##head`, marshall({ pk: key, sk: '#head', version: 2, observedAt: at, updatedAt: at }));
+    table.items.set(`${key}#SG_OPEN_HIGH_RISK_PORT`, marshall({
+      pk: key, sk: 'SG_OPEN_HIGH_RISK_PORT', resourceKey: key, checkId: 'SG_OPEN_HIGH_RISK_PORT', status: 'open', severity: 'CRITICAL', latent: false,
+      title: 'SSH open to the internet', firstSeen: at, lastSeen: at, lastNotified: at, notifiedSeverity: 'CRITICAL', notifiedLatent: false,
+    }));
+    now = new Date(now.getTime() + 2_000);
+    return { ...META, SecurityGroups: [describedGroup({ groupId: 'sg-0aaaaaaaaaaaaaaaa' }).group] };
+  });
+  await drain();
+  expect(digestJson()).toMatchObject({ resolved: { total: 0 } });
+  expect(table.items.get(`${key}#SG_OPEN_HIGH_RISK_PORT`)?.status?.S).toBe('open');
 });

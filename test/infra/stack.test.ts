@@ -424,7 +424,7 @@ describe('every read of the reads tables is granted to the function that makes i
     ...[BUCKET_READS, BUCKET_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardS3EvaluatorRole', r] as const),
     ...[GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSecurityGroupEvaluatorRole', r] as const),
     ...[BUCKET_READS, GROUP_READS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepWorkerRole', r] as const),
-    ...[BUCKET_LISTINGS, GROUP_LISTINGS, { bpa: BUCKET_READS.accountPublicAccessBlock }].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepCoordinatorRole', r] as const),
+    ...[BUCKET_LISTINGS, GROUP_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepCoordinatorRole', r] as const),
   ];
   test.each(rows.map(([role, r]) => [r.command, r.iam, role, r] as const))('%s → %s on %s', (_command, action, role, row) => {
     const granting = policyStatementsOf(template, role).filter((st) => ([] as string[]).concat(st.Action as string | string[]).includes(action));
@@ -573,13 +573,13 @@ describe('the sweep and the findings ledger', () => {
     });
   });
 
-  test('the coordinator role: lists, reads the account setting, enqueues, keeps the run; nothing else', () => {
+  test('the coordinator role: lists, enqueues, keeps the run; nothing else', () => {
     expect(policyStatementsOf(template, 'GuardSweepCoordinatorRole')).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSweepCoordinatorLogs/), 'Arn'] } },
       { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
       { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
       { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
-      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroups', 's3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
+      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroups', 's3:ListAllMyBuckets'], Resource: '*' },
       ...ledgerStatements(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
       { Sid: 'EnqueueSweepBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] } },
       { Sid: 'WriteSweepBatches', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },

@@ -18,7 +18,7 @@ export type SendReason = 'new' | 'severity-up' | 'renotify' | 'resolved';
  * `suppressed`: a message about it went out another way (the guard's own remediation report).
  * `out-of-order`: the ledger already holds what a later read of the resource found.
  */
-export type QuietReason = 'duplicate' | 'below-threshold' | 'unchanged' | 'not-evaluated' | 'suppressed' | 'out-of-order';
+export type QuietReason = 'duplicate' | 'below-threshold' | 'unchanged' | 'not-evaluated' | 'suppressed' | 'out-of-order' | 'in-flight';
 export type Reason = SendReason | QuietReason;
 
 /** What the ledger keeps per finding (resource + check id). */
@@ -47,7 +47,9 @@ export interface LedgerEntry {
    * again once its publish is marked failed; anyone does after the lease. A second delivery of the
    * same event while the first is still publishing is a duplicate, not a second sender.
    */
-  unsent?: { claimId: string; at: string; reason: SendReason; failed?: boolean };
+  unsent?: { claimId: string; at: string; reason: SendReason; failed?: boolean; until?: string };
+  /** The sweep run whose digest tells this decision: a retried batch of the same run tells it again. */
+  digest?: { run: string; reason: SendReason };
 }
 
 /**
@@ -64,8 +66,16 @@ export interface PolicySettings {
   renotifyAfterHours: number;
 }
 
-/** Longer than the function's timeout (120 s): a claim older than this was never going to be confirmed. */
-export const CLAIM_LEASE_MINUTES = 5;
+/**
+ * How long a claim holds (written into it as `until`): longer than the claimant's function can run,
+ * so a claim past it was never going to be confirmed; shorter than Lambda's second async retry
+ * (about three minutes after the failure), so the event's own retry can take over a claim whose
+ * claimant died before it could mark it failed. The sweep's worker runs longer (300 s), and its
+ * batch comes back only after the queue's visibility timeout (30 minutes).
+ */
+export const CLAIM_LEASE_MS = { event: 150_000, sweep: 330_000 } as const;
+/** For a claim written without `until`. */
+const DEFAULT_LEASE_MS = 300_000;
 
 /** A resource's identity in the ledger: the same bucket or group whatever the event spelled. */
 export function resourceKey(r: Pick<ResourceRef, 'type' | 'id' | 'account' | 'region'>): string {
@@ -111,11 +121,16 @@ export function decideFinding(
   const eventId = at.trigger?.eventId;
   if (prev?.unsent) {
     const claim = prev.unsent;
-    const mine = at.claimId !== undefined && claim.claimId === at.claimId && claim.failed === true;
-    const age = hoursSince(claim.at, at.now) * 60;
+    const ours = at.claimId !== undefined && claim.claimId === at.claimId;
+    const mine = ours && claim.failed === true;
+    const until = claim.until !== undefined ? Date.parse(claim.until) : Date.parse(claim.at) + DEFAULT_LEASE_MS;
     // An unreadable claim time counts as stale: a claim must never hold a finding for good.
-    const stale = Number.isNaN(age) || age >= CLAIM_LEASE_MINUTES;
+    const stale = Number.isNaN(until) || at.now.getTime() >= until;
     const { unsent: _claim, ...unclaimed } = prev;
+    // This work's own claim, neither confirmed nor marked failed, within its lease: its first try is
+    // still publishing, or died before it could say. Not a duplicate to drop: the caller retries
+    // later (recordEvaluation throws), and by then it is confirmed, failed, or past its lease.
+    if (ours && !mine && !stale) return { checkId, reason: 'in-flight', send: false };
     if (!mine && !stale) {
       // Someone is sending it right now (another invocation, or this event's first delivery):
       // what they tell counts as told. Only news on top of it (a rise, a re-opening) is sent, as a

@@ -32,8 +32,10 @@ export interface SweepTally {
   remediations: { resource: ResourceRef; report: Pick<RemediationReport, 'outcome' | 'detail' | 'action' | 'mode'> & { error?: { name: string } } }[];
   /** Resources evaluated INCOMPLETE (or not at all), with why. */
   unevaluated: { resource: ResourceRef; reasons: Record<string, string> }[];
-  /** The open findings after the sweep. */
+  /** The open findings after the sweep (the sweep lists those from MEDIUM up). */
   open: OpenFinding[];
+  /** Every open finding counted by severity, when `open` does not list them all. */
+  openBySeverity?: Record<Severity, number>;
   /** The first sweep after deploy: everything it finds is the baseline, not a missed event. */
   baseline?: boolean;
   /** Entries the batches left out to stay within DynamoDB's item size (counts are complete). */
@@ -46,6 +48,8 @@ export interface SweepTally {
 const LISTED = 20;
 /** Items per list in the JSON, which must stay under SNS's 256 KiB; the audit log keeps every record. */
 const JSON_ITEMS = 200;
+/** Email and JSON together, with room for SNS's JSON structure escaping them once more. */
+const MAX_DIGEST_BYTES = 120 * 1024;
 
 const label = (r: ResourceRef) => `${r.type === 's3-bucket' ? 'bucket' : r.type === 'security-group' ? 'group' : 'account'} ${r.id}`;
 
@@ -58,11 +62,12 @@ function section(title: string, lines: string[], total = lines.length): string[]
 function digestSummary(tally: SweepTally) {
   const by = (reason: Decision['reason']) => tally.decisions.filter((d) => d.decision.reason === reason);
   const open = [...tally.open].sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
-  const openBySeverity = Object.fromEntries([...SEVERITIES].reverse().map((s) => [s, open.filter((e) => e.severity === s).length])) as Record<Severity, number>;
+  const openBySeverity = Object.fromEntries([...SEVERITIES].reverse().map((s) => [s, tally.openBySeverity?.[s] ?? open.filter((e) => e.severity === s).length])) as Record<Severity, number>;
+  const openTotal = Object.values(openBySeverity).reduce((a, b) => a + b, 0);
   return {
     account: tally.account, region: tally.region, startedAt: tally.startedAt, finishedAt: tally.finishedAt,
     resources: tally.counts,
-    openBySeverity,
+    openBySeverity, openTotal,
     new: by('new'), severityUp: by('severity-up'), resolved: by('resolved'),
     remediated: tally.remediations.filter((r) => r.report.outcome === 'APPLIED'),
     remediationFailed: tally.remediations.filter((r) => r.report.outcome === 'FAILED'),
@@ -71,12 +76,22 @@ function digestSummary(tally: SweepTally) {
   };
 }
 
+function digestJson(s: ReturnType<typeof digestSummary>, tally: SweepTally, items: number): string {
+  const capped = <T>(list: T[]) => ({ total: list.length, items: list.slice(0, items), ...(list.length > items ? { omitted: list.length - items } : {}) });
+  return JSON.stringify({
+    kind: 'sweep-digest', ...(tally.baseline ? { baseline: true } : {}), ...(tally.previousUnfinished ? { previousUnfinished: tally.previousUnfinished } : {}), account: s.account, region: s.region, startedAt: s.startedAt, finishedAt: s.finishedAt,
+    resources: s.resources, openBySeverity: s.openBySeverity, openTotal: s.openTotal,
+    new: capped(s.new), severityUp: capped(s.severityUp), resolved: capped(s.resolved), remediated: capped(s.remediated),
+    remediationFailed: capped(s.remediationFailed), open: capped(s.open), unevaluated: capped(s.unevaluated),
+  });
+}
+
 export function composeDigest(tally: SweepTally): Notification {
   const s = digestSummary(tally);
   const openSeverity = maxSeverity(s.open.map((e) => e.severity));
   const newSeverity = maxSeverity(s.new.map((d) => (d.decision.next ?? { severity: 'INFORMATIONAL' as Severity }).severity));
   const severity: Severity = maxSeverity([openSeverity ?? 'INFORMATIONAL', newSeverity ?? 'INFORMATIONAL', s.unevaluated.length > 0 ? 'MEDIUM' : 'INFORMATIONAL']) ?? 'INFORMATIONAL';
-  const verdict = `Sweep: ${s.new.length} new, ${s.resolved.length} resolved, ${s.open.length} open${s.unevaluated.length ? `, ${s.unevaluated.length} not evaluated` : ''}`;
+  const verdict = `Sweep: ${s.new.length} new, ${s.resolved.length} resolved, ${s.openTotal} open${s.unevaluated.length ? `, ${s.unevaluated.length} not evaluated` : ''}`;
   const decisionLine = ({ resource, decision }: SweepTally['decisions'][number]) =>
     `${label(resource)}: [${decision.next?.severity ?? '-'}] ${decision.checkId}${decision.next?.title ? `: ${plainText(decision.next.title)}` : ''}`;
   const email = [
@@ -97,13 +112,14 @@ export function composeDigest(tally: SweepTally): Notification {
     ...section('NOT EVALUATED (never taken as compliant)', s.unevaluated.map((u) => `${label(u.resource)}: ${Object.entries(u.reasons).map(([f, r]) => `${f}: ${quoted(r, 120)}`).join('; ')}`)),
     '', '--', `Exposure Guard sweep digest. The JSON variant lists up to ${JSON_ITEMS} resources per section; the audit log has every one.`,
   ].join('\n');
-  const capped = <T>(list: T[]) => ({ total: list.length, items: list.slice(0, JSON_ITEMS), ...(list.length > JSON_ITEMS ? { omitted: list.length - JSON_ITEMS } : {}) });
-  const json = JSON.stringify({
-    kind: 'sweep-digest', ...(tally.baseline ? { baseline: true } : {}), ...(tally.previousUnfinished ? { previousUnfinished: tally.previousUnfinished } : {}), account: s.account, region: s.region, startedAt: s.startedAt, finishedAt: s.finishedAt,
-    resources: s.resources, openBySeverity: s.openBySeverity,
-    new: capped(s.new), severityUp: capped(s.severityUp), resolved: capped(s.resolved), remediated: capped(s.remediated),
-    remediationFailed: capped(s.remediationFailed), open: capped(s.open), unevaluated: capped(s.unevaluated),
-  });
+  // SNS takes 256 KiB for the whole message (email and JSON, escaped once more): halve the lists
+  // until it fits, or the digest would fail on every retry and never be sent.
+  let items = JSON_ITEMS;
+  let json = digestJson(s, tally, items);
+  while (Buffer.byteLength(json) + Buffer.byteLength(email) > MAX_DIGEST_BYTES && items > 1) {
+    items = Math.floor(items / 2);
+    json = digestJson(s, tally, items);
+  }
   return {
     subject: subjectFor(severity, verdict, `account ${tally.account}`, undefined, tally.region),
     email: plainText(email),

@@ -4,10 +4,6 @@
  * and a retried batch is counted once. The message id `run:seq` is also the ledger's claim id, so a
  * batch retried after a failed publish sends what it claimed, and nothing twice.
  */
-import type { PublicAccessBlockFlags } from '../model/types';
-
-/** The account-level Block Public Access as the coordinator read it once for the whole run. */
-export type AccountBpaRead = { ok: true; value: PublicAccessBlockFlags | null } | { ok: false; reason: string };
 
 /** Buckets per message: about 50 × 5 calls at 25 ms, 10 at once, is a few seconds of work. */
 export const BUCKETS_PER_BATCH = 50;
@@ -21,7 +17,8 @@ interface BatchBase {
 
 export type SweepBatch =
   | BatchBase & { kind: 'account' }
-  | BatchBase & { kind: 'buckets'; buckets: { name: string; region?: string }[]; accountPublicAccessBlock: AccountBpaRead }
+  // The account-level Block Public Access is read by the worker, once per batch (sweep-worker.ts).
+  | BatchBase & { kind: 'buckets'; buckets: { name: string; region?: string }[] }
   | BatchBase & { kind: 'groups'; groupIds: string[] };
 
 export const batchId = (b: Pick<SweepBatch, 'run' | 'seq'>) => `${b.run}:${b.seq}`;
@@ -45,9 +42,7 @@ export function parseSweepBatch(body: string): SweepBatch | { invalid: string } 
     if (!Array.isArray(buckets) || !buckets.every((x) => typeof x === 'object' && x !== null && isString((x as { name?: unknown }).name))) {
       return { invalid: 'a buckets message without a list of bucket names' };
     }
-    const bpa = b.accountPublicAccessBlock;
-    if (typeof bpa !== 'object' || bpa === null || typeof (bpa as { ok?: unknown }).ok !== 'boolean') return { invalid: 'a buckets message without the account Block Public Access read' };
-    return { run: b.run, seq: b.seq as number, kind: 'buckets', buckets: buckets as { name: string; region?: string }[], accountPublicAccessBlock: bpa as AccountBpaRead };
+    return { run: b.run, seq: b.seq as number, kind: 'buckets', buckets: buckets as { name: string; region?: string }[] };
   }
   if (b.kind === 'groups') {
     if (!Array.isArray(b.groupIds) || !b.groupIds.every(isString) || b.groupIds.length > 200) return { invalid: 'a groups message without a list of at most 200 group ids' };

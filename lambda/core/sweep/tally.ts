@@ -4,19 +4,24 @@
  * be evaluated and why, and the findings still open. The digest adds the batches together.
  */
 import type { DigestDecision, OpenFinding, SweepTally } from '../notification/digest';
-import type { ResourceRef } from '../model/types';
+import { SEVERITIES, type ResourceRef, type Severity } from '../model/types';
 
 export interface BatchTally {
   counts: SweepTally['counts'];
   decisions: { resource: ResourceRef; decision: DigestDecision }[];
   remediations: SweepTally['remediations'];
   unevaluated: { resource: ResourceRef; reasons: Record<string, string> }[];
+  /** Open findings from MEDIUM up (the digest lists those); all of them are in openBySeverity. */
   open: OpenFinding[];
+  openBySeverity: Record<Severity, number>;
   /** Entries left out to keep the item under DynamoDB's 400 KB (their counts stay). */
   omitted?: number;
 }
 
-export const emptyTally = (): BatchTally => ({ counts: { evaluated: 0, incomplete: 0, gone: 0, failed: 0 }, decisions: [], remediations: [], unevaluated: [], open: [] });
+export const emptyTally = (): BatchTally => ({
+  counts: { evaluated: 0, incomplete: 0, gone: 0, failed: 0 }, decisions: [], remediations: [], unevaluated: [], open: [],
+  openBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+});
 
 /** DynamoDB items are at most 400 KB; a batch of 50 buckets is far below, unless every one is wide open. */
 const MAX_TALLY_BYTES = 300_000;
@@ -38,6 +43,7 @@ export function mergeTallies(tallies: Iterable<BatchTally>): BatchTally {
   const all = emptyTally();
   for (const t of tallies) {
     for (const k of Object.keys(all.counts) as (keyof BatchTally['counts'])[]) all.counts[k] += t.counts[k];
+    for (const s of SEVERITIES) all.openBySeverity[s] += t.openBySeverity?.[s] ?? 0;
     all.decisions.push(...t.decisions);
     all.remediations.push(...t.remediations);
     all.unevaluated.push(...t.unevaluated);

@@ -64,3 +64,14 @@ test('the first sweep after deploy calls what it finds the baseline, not missed 
   expect(d.email).toContain('FOUND BY THE FIRST SWEEP (the baseline: open before Exposure Guard was deployed) (1)');
   expect(d.email).not.toContain('no event announced');
 });
+
+test('however much there is to list, the digest fits one SNS message: the JSON lists shrink, the totals stay', () => {
+  const many = Array.from({ length: 5_000 }, (_, i) => `bucket-with-a-rather-long-name-${i}`);
+  const d = composeDigest(tally({
+    unevaluated: many.map((id) => ({ resource: bucket(id), reasons: { policy: `AccessDenied: User: arn:aws:sts::111122223333:assumed-role/guard/fn is not authorized to perform: s3:GetBucketPolicy on resource: "arn:aws:s3:::${id}" because no identity-based policy allows it` } })),
+    open: many.map((id) => entry(id, 'HIGH', '2026-11-01T00:00:00.000Z')),
+  }));
+  expect(Buffer.byteLength(d.json) + Buffer.byteLength(d.email)).toBeLessThanOrEqual(120 * 1024);
+  expect(JSON.parse(d.json)).toMatchObject({ unevaluated: { total: 5_000 }, open: { total: 5_000 } });
+  expect((JSON.parse(d.json) as { open: { items: unknown[] } }).open.items.length).toBeGreaterThan(0);
+});
