@@ -25,6 +25,8 @@ export interface RunState {
   digestSentAt?: string;
   /** Why the run before this one is not finished, told in this run's digest. */
   previousUnfinished?: string;
+  /** That run, whose recorded sends this run's digest tells as well (it sent no digest of its own). */
+  previousUnfinishedRun?: string;
 }
 
 /** A digest claimed but not confirmed is taken over after this (longer than a worker's run). */
@@ -85,12 +87,27 @@ export class SweepRuns {
     }
   }
 
+  /**
+   * The run item takes every worker's count in a transaction; a plain update that lands while one
+   * is in progress fails with TransactionConflictException, which the SDK does not retry.
+   */
+  private async onRunItem<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionConflictException' || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await this.sleep(Math.random() * 50 * 2 ** attempt);
+      }
+    }
+  }
+
   /** Everything is on the queue: the run is complete once `done` reaches `batches`. */
   async listed(run: string, batches: number): Promise<RunState> {
-    const out = await this.dynamodb.send(new UpdateItemCommand({
+    const out = await this.onRunItem(() => this.dynamodb.send(new UpdateItemCommand({
       TableName: this.table, Key: runKey(run), UpdateExpression: 'SET batches = :n', ExpressionAttributeValues: { ':n': { N: String(batches) } },
       ReturnValues: 'ALL_NEW',
-    }));
+    })));
     return stateOf(out.Attributes)!;
   }
 
@@ -147,14 +164,14 @@ export class SweepRuns {
   /** Claims the run's digest: false when it went out, or someone else is sending it now. */
   async claimDigest(run: string, claimId: string, now: Date): Promise<boolean> {
     try {
-      await this.dynamodb.send(new UpdateItemCommand({
+      await this.onRunItem(() => this.dynamodb.send(new UpdateItemCommand({
         TableName: this.table, Key: runKey(run),
         UpdateExpression: 'SET digestClaimId = :c, digestClaimedAt = :now',
         ConditionExpression: 'attribute_not_exists(digestSentAt) AND (attribute_not_exists(digestClaimId) OR digestClaimId = :c OR digestClaimedAt < :stale)',
         ExpressionAttributeValues: {
           ':c': { S: claimId }, ':now': { S: now.toISOString() }, ':stale': { S: new Date(now.getTime() - DIGEST_LEASE_MS).toISOString() },
         },
-      }));
+      })));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -163,10 +180,10 @@ export class SweepRuns {
   }
 
   async digestSent(run: string, messageId: string, now: Date): Promise<void> {
-    await this.dynamodb.send(new UpdateItemCommand({
+    await this.onRunItem(() => this.dynamodb.send(new UpdateItemCommand({
       TableName: this.table, Key: runKey(run), UpdateExpression: 'SET digestSentAt = :now, digestMessageId = :m',
       ExpressionAttributeValues: { ':now': { S: now.toISOString() }, ':m': { S: messageId } },
-    }));
+    })));
   }
 }
 

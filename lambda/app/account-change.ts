@@ -13,6 +13,7 @@ import type { EvaluationResult, Finding, Trigger } from '../core/model/types';
 import { incompleteFinding, isIncompleteFinding } from '../core/model/unread';
 import { evaluateS3Target } from './evaluate-s3';
 import type { Evaluator, PipelineDeps } from './pipeline';
+import { ClaimInFlightError } from './ledger';
 import { evaluateEveryBucket } from './sweep';
 
 /** Buckets in flight at once during the pass: S3's per-bucket reads are cheap, its rate limits generous. */
@@ -48,6 +49,8 @@ interface Pass {
   exposed: string[];
   /** Exposed buckets whose own message could not be published (in the audit log; NotificationFailures alarmed). */
   undelivered: string[];
+  /** Buckets whose message an earlier try of this event claimed and may not have sent. */
+  inFlight: string[];
   /** Why the pass ended before the last bucket, if it did. */
   cutShort?: string;
 }
@@ -56,6 +59,7 @@ interface Pass {
 async function passOverBuckets(deps: PipelineDeps, trigger: Trigger | undefined): Promise<Pass> {
   const exposed: string[] = [];
   const undelivered: string[] = [];
+  const inFlight: string[] = [];
   let reached = 0;
   try {
     const pass = await evaluateEveryBucket({ ...deps, notifyWhen: (r) => exposedNow(r, deps.settings) }, {
@@ -69,14 +73,14 @@ async function passOverBuckets(deps: PipelineDeps, trigger: Trigger | undefined)
         if (o.kind === 'evaluated' && exposedNow(o.result, deps.settings)) exposed.push(o.result.resource.id);
       },
       // Only a notified bucket can fail here, and under notifyWhen only an exposed one is notified.
-      onFailed: (bucket) => { reached += 1; undelivered.push(bucket); },
+      onFailed: (bucket, error) => { reached += 1; (error instanceof ClaimInFlightError ? inFlight : undelivered).push(bucket); },
     });
-    return { reached, exposed, undelivered, ...(pass.stopped ? { cutShort: `time ran out after ${reached} bucket(s); the rest were not re-evaluated after this change` } : {}) };
+    return { reached, exposed, undelivered, inFlight, ...(pass.stopped ? { cutShort: `time ran out after ${reached} bucket(s); the rest were not re-evaluated after this change` } : {}) };
   } catch (error) {
     // A listing that fails part-way: what was sent stays sent, and the account message says the rest
     // was not reached. Rethrowing would make Lambda repeat every bucket message already sent.
     const e = describeError(error);
-    return { reached, exposed, undelivered, cutShort: `listing the buckets failed after ${reached} bucket(s) (${e.name}: ${e.message}); the rest were not re-evaluated` };
+    return { reached, exposed, undelivered, inFlight, cutShort: `listing the buckets failed after ${reached} bucket(s) (${e.name}: ${e.message}); the rest were not re-evaluated` };
   }
 }
 
@@ -108,5 +112,11 @@ function withPass(result: EvaluationResult, pass: Pass, settings: PipelineDeps['
 export const evaluateS3EventTarget: Evaluator = async (target, deps, trigger) => {
   const outcome = await evaluateS3Target(target, deps, trigger);
   if (target.type !== 's3-account' || 'gone' in outcome || !leavesBucketsUnprotected(outcome.result)) return outcome;
-  return { result: withPass(outcome.result, await passOverBuckets(deps, trigger), deps.settings), othersNotified: true };
+  const pass = await passOverBuckets(deps, trigger);
+  // An earlier try of this event died holding claims: fail this try too (after telling all the
+  // rest), so Lambda retries once those claims are past their lease and takes them over.
+  if (pass.inFlight.length > 0) {
+    throw new ClaimInFlightError(`${pass.inFlight.length} bucket message(s) claimed by an earlier try of this event are still within their lease (${pass.inFlight.slice(0, LISTED).join(', ')})`);
+  }
+  return { result: withPass(outcome.result, pass, deps.settings), othersNotified: true };
 };

@@ -40,6 +40,8 @@ export interface LedgerDeps {
    * already told and leaving it out.
    */
   run?: string;
+  /** An earlier run that sent no digest: what it recorded as told is told in this one's. */
+  unfinishedRun?: string;
 }
 
 export interface Recorded {
@@ -128,11 +130,15 @@ export async function recordEvaluation(result: EvaluationResult, deps: LedgerDep
       next: d.send && deps.run ? { ...d.next!, digest: { run: deps.run, reason: d.reason } } : d.next!,
       ...(d.send && delivery === 'message' ? { claim: { ...claim, reason: d.reason } } : {}),
     }));
-    // Told in this run by an earlier try of this batch (its entries now look unchanged): told again.
+    // Told in this run by an earlier try of this batch, or by a run that never sent its digest (the
+    // entries now look unchanged): told again, as long as the entry still is what was told.
     if (deps.run) {
+      const runs = new Set([deps.run, ...(deps.unfinishedRun ? [deps.unfinishedRun] : [])]);
       const sentNow = new Set(decided.filter((r) => r.d.send).map((r) => r.d.checkId));
       for (const e of entries) {
-        if (e.digest?.run === deps.run && !sentNow.has(e.checkId)) digested.push({ checkId: e.checkId, send: true, reason: e.digest.reason, next: e });
+        if (!e.digest || !runs.has(e.digest.run) || sentNow.has(e.checkId)) continue;
+        if ((e.digest.reason === 'resolved') !== (e.status === 'closed')) continue;
+        digested.push({ checkId: e.checkId, send: true, reason: e.digest.reason, next: e });
       }
     }
     const done: Recorded = {

@@ -54,7 +54,7 @@ export interface PipelineDeps {
     /** Same on a retry of the same work: the sweep batch's id. @default the event id */
     claimId?: string;
     /** The scheduled sweep: most of what it finds is told in its digest (sweepDelivery). */
-    sweep?: { baseline: boolean; run: string };
+    sweep?: { baseline: boolean; run: string; unfinishedRun?: string };
     /** Resource keys known to have no ledger entries (the sweep asked for a whole batch at once): no Query for them. */
     unknownToLedger?: ReadonlySet<string>;
     /** When the reads began, if before this target was taken up (a batch of groups read together). */
@@ -131,7 +131,7 @@ async function ledgerDecision(
       store: ledger.store, now: ledger.now, settings: { notifyMinSeverity, renotifyAfterHours }, claimId, ...(observedAt ? { observedAt } : {}),
       ...(quiet ? { route: () => 'quiet' as const, quiet: true } : ledger.sweep ? { route: sweepDelivery(ledger.sweep.baseline) } : {}),
       leaseMs: ledger.sweep ? CLAIM_LEASE_MS.sweep : CLAIM_LEASE_MS.event,
-      ...(ledger.sweep ? { run: ledger.sweep.run } : {}),
+      ...(ledger.sweep ? { run: ledger.sweep.run, ...(ledger.sweep.unfinishedRun ? { unfinishedRun: ledger.sweep.unfinishedRun } : {}) } : {}),
     }, prefetched?.key === key ? prefetched.read : undefined);
   } catch (error) {
     // Our own earlier try may still be publishing: neither send nor drop; the retry decides.
@@ -170,11 +170,15 @@ function prefetch(target: Target, deps: PipelineDeps): Prefetched | undefined {
   return { key, read };
 }
 
-/** After the message went out: a failed confirm must not make Lambda retry and send it again. */
+/**
+ * After the message went out: a failed confirm must not make Lambda retry and send it again. It is
+ * conditional on our claim, so trying again is safe; a claim left unconfirmed would be sent once
+ * more after its lease.
+ */
 async function confirmClaims(told: Recorded | undefined, deps: PipelineDeps, result: EvaluationResult): Promise<void> {
   if (!told) return;
   try {
-    await told.confirm();
+    await told.confirm().catch(() => told.confirm()).catch(() => told.confirm());
   } catch (error) {
     deps.metrics?.count('LedgerFailures');
     deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'confirm', error: describeError(error) });
@@ -215,7 +219,19 @@ export async function processTarget(
   const ownCall = isOwnCall(trigger, deps.ownRoleName, deps.defaultAccount);
   const actedNow = result.remediation?.outcome === 'APPLIED' || result.remediation?.outcome === 'FAILED';
   const quiet = (ownCall && !actedNow) || (deps.notifyWhen !== undefined && !actedNow && !deps.notifyWhen(result));
-  const told = await ledgerDecision(result, deps, trigger, quiet, early, observedAt);
+  let told: Recorded | undefined;
+  try {
+    told = await ledgerDecision(result, deps, trigger, quiet, early, observedAt);
+  } catch (error) {
+    // Our earlier try holds the claim: the retry will tell. This try's evaluation is logged, and a
+    // change it made is counted as not yet reported (the retry finds nothing left to do).
+    if (actedNow) deps.metrics?.count('RemediationUnreported');
+    deps.logger.warn('evaluation', {
+      schemaVersion: AUDIT_SCHEMA_VERSION, ...result,
+      notification: { sent: false, reason: 'an earlier try of this work holds the claim; retried', ...(actedNow ? { unreportedRemediation: true } : {}) },
+    });
+    throw error;
+  }
   const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
   const claims = told;
   let messageId: string | undefined;
@@ -233,7 +249,11 @@ export async function processTarget(
         error: describeError(error),
       });
       // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
-      if (outcome.othersNotified) return { kind: 'evaluated', result, notified: false };
+      // Its claims are marked failed, so the next evaluation of this resource sends them.
+      if (outcome.othersNotified) {
+        await claims?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
+        return { kind: 'evaluated', result, notified: false };
+      }
       // The claims stay unsent and are marked failed: the retry (same event id) sends them. If even
       // that write fails, the claims go stale after the lease and the next evaluation sends them.
       await claims?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));

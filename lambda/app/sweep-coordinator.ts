@@ -65,9 +65,10 @@ export async function startSweep(run: string, deps: CoordinatorDeps): Promise<Sw
   }
   const startedAt = deps.now().toISOString();
   // The baseline until one has been told: a first sweep that never finished leaves the next one the baseline.
-  const baseline = previous === undefined || (previous.run !== run && previous.baseline && !previous.digestSentAt);
+  // Only once: a baseline that did not finish either is not a reason to keep every run a baseline.
+  const baseline = previous === undefined || (previous.run !== run && previous.baseline && !previous.digestSentAt && !previous.previousUnfinished);
   const state = await deps.runs.begin({
-    run, account, region, startedAt, baseline, ...(lag ? { previousUnfinished: lag } : {}),
+    run, account, region, startedAt, baseline, ...(lag && previous ? { previousUnfinished: lag, previousUnfinishedRun: previous.run } : {}),
   }, deps.now());
   const summary = { run, baseline: state.baseline };
   if (state.batches !== undefined) {

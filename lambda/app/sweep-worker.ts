@@ -74,11 +74,11 @@ function tallyOutcome(t: BatchTally, outcome: TargetOutcome, now: string): void 
 }
 
 /** Every resource of one batch, each settled: the first publish failure is thrown once all have run. */
-async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean): Promise<BatchTally> {
+async function runBatch(batch: SweepBatch, deps: WorkerDeps, run: RunFacts): Promise<BatchTally> {
   const tally = emptyTally();
   const account = deps.defaultAccount;
   const region = deps.defaultRegion;
-  const claimed: PipelineDeps = { ...deps, ledger: { store: deps.store, now: deps.now, claimId: batchId(batch), sweep: { baseline, run: batch.run } } };
+  const claimed: PipelineDeps = { ...deps, ledger: { store: deps.store, now: deps.now, claimId: batchId(batch), sweep: { baseline: run.baseline, run: batch.run, ...(run.unfinishedRun ? { unfinishedRun: run.unfinishedRun } : {}) } } };
   const failures: unknown[] = [];
   const work: (() => Promise<TargetOutcome>)[] = [];
   if (batch.kind === 'account') {
@@ -135,17 +135,20 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, baseline: boolean):
   return tally;
 }
 
-/** The baseline flag travels with the run, not the message: read once per run and container. */
-async function baselineOf(run: string, deps: WorkerDeps, cache: Map<string, boolean>): Promise<boolean> {
-  let b = cache.get(run);
-  if (b === undefined) {
-    b = (await deps.runs.state(run))?.baseline ?? false;
-    cache.set(run, b);
+interface RunFacts { baseline: boolean; unfinishedRun?: string }
+
+/** What travels with the run, not the message: read once per run and container. */
+async function factsOf(run: string, deps: WorkerDeps, cache: Map<string, RunFacts>): Promise<RunFacts> {
+  let facts = cache.get(run);
+  if (facts === undefined) {
+    const state = await deps.runs.state(run);
+    facts = { baseline: state?.baseline ?? false, ...(state?.previousUnfinishedRun ? { unfinishedRun: state.previousUnfinishedRun } : {}) };
+    cache.set(run, facts);
   }
-  return b;
+  return facts;
 }
 
-export async function sweepMessages(records: SqsRecord[], deps: WorkerDeps, baselines = new Map<string, boolean>()): Promise<BatchResponse> {
+export async function sweepMessages(records: SqsRecord[], deps: WorkerDeps, runs = new Map<string, RunFacts>()): Promise<BatchResponse> {
   const batchItemFailures: BatchResponse['batchItemFailures'] = [];
   for (const record of records) {
     const batch = parseSweepBatch(record.body);
@@ -156,8 +159,7 @@ export async function sweepMessages(records: SqsRecord[], deps: WorkerDeps, base
       continue;
     }
     try {
-      const baseline = await baselineOf(batch.run, deps, baselines);
-      const tally = await runBatch(batch, deps, baseline);
+      const tally = await runBatch(batch, deps, await factsOf(batch.run, deps, runs));
       const state = await deps.runs.batchDone(batch.run, batch.seq, fitTally(tally), deps.now());
       if (state && isComplete(state)) await finishRun(batch.run, batchId(batch), deps);
     } catch (error) {

@@ -6,7 +6,10 @@
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { LedgerStore } from '../../lambda/adapters/ledger-store';
+import { simulateLedgerTable } from '../helpers/dynamodb-ledger';
 import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { resolveSettings } from '../../lambda/core/model/settings';
@@ -115,4 +118,28 @@ test('listing the buckets fails part-way: no retry (that would repeat every mess
   expect(outcomes).toHaveLength(1);
   const [account] = sent();
   expect((JSON.parse(account!.default) as EvaluationResult).unknownReasons?.buckets).toMatch(/^listing the buckets failed/);
+});
+
+test('the account event retried while its first try\'s bucket claims are within their lease: the rest is told, then it fails for a later retry that takes them over', async () => {
+  const dynamodb = mockClient(DynamoDBClient);
+  const table = simulateLedgerTable(dynamodb);
+  let now = new Date('2026-12-01T10:00:00.000Z');
+  const store = new LedgerStore(new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }), 'ledger');
+  const withLedger = () => deps({ ledger: { store, now: () => now } });
+  const event = cloudTrailFixture('s3-delete-account-public-access-block.json');
+  // First try: the bucket's message is claimed, then the function dies before publishing.
+  sns.on(PublishCommand).callsFake(async (input: { MessageAttributes?: Record<string, { StringValue?: string }> }) => {
+    if (input.MessageAttributes?.resourceType?.StringValue === 's3-bucket') throw Object.assign(new Error('Task timed out'), { name: 'TimeoutError' });
+    return { ...META, MessageId: 'm' };
+  });
+  await processEvent(event, withLedger(), evaluateS3EventTarget).catch(() => undefined);
+  // (the timeout never got to mark the claim failed)
+  for (const item of table.items.values()) if (item.unsent?.M?.failed) delete item.unsent.M.failed;
+  sns.reset();
+  sns.on(PublishCommand).resolves({ ...META, MessageId: 'm' });
+  now = new Date(now.getTime() + 60_000);
+  await expect(processEvent(event, withLedger(), evaluateS3EventTarget)).rejects.toMatchObject({ name: 'ClaimInFlightError' });
+  now = new Date(now.getTime() + 120_000);
+  await processEvent(event, withLedger(), evaluateS3EventTarget);
+  expect(sent().map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/latent-public/)]));
 });

@@ -430,3 +430,55 @@ test('a group read before a newer event wrote the ledger is decided as the older
   expect(digestJson()).toMatchObject({ resolved: { total: 0 } });
   expect(table.items.get(`${key}#SG_OPEN_HIGH_RISK_PORT`)?.status?.S).toBe('open');
 });
+
+describe('second review fixes', () => {
+  test('the baseline is repeated once, not forever: after two unfinished runs the third is a normal run', async () => {
+    account([{ name: 'a' }]);
+    await startSweep('run-1', deps());
+    queued = [];
+    await startSweep('run-2', deps());
+    queued = [];
+    await startSweep('run-3', deps());
+    expect(['run-1', 'run-2', 'run-3'].map((r) => table.items.get(`sweep#${r}##run`)?.baseline?.BOOL)).toEqual([true, true, false]);
+  });
+
+  test('what a run that never sent its digest recorded as told is told in the next run\'s digest', async () => {
+    account([{ name: 'exposed-one' }]);
+    const bpaOff = { PublicAccessBlockConfiguration: ALL_OFF };
+    mockBucketAccount({ s3, s3control }, { policy: publicPolicy('exposed-one'), publicAccessBlock: bpaOff, accountPublicAccessBlock: bpaOff });
+    await startSweep('run-1', deps());
+    // The bucket batch runs (and records its finding as told in run-1's digest); the account batch never does.
+    const records: SqsRecord[] = queued.map((e, i) => ({ messageId: `m-${i}`, body: e.MessageBody! }));
+    queued = [];
+    await sweepMessages([records[1]!], deps());
+    expect(digests()).toHaveLength(0);
+    now = new Date(T0.getTime() + 3_600_000);
+    await startSweep('run-2', deps());
+    await drain();
+    expect(digestJson()).toMatchObject({ new: { total: 3 }, previousUnfinished: expect.stringContaining('run-1') });
+  });
+
+  test('a confirm that fails once is tried again: no LedgerFailures, no second message later', async () => {
+    account([{ name: 'x' }]);
+    await startSweep('run-0', deps());
+    await drain();
+    const bpaOff = { PublicAccessBlockConfiguration: ALL_OFF };
+    mockBucketAccount({ s3, s3control }, { policy: publicPolicy('x'), publicAccessBlock: bpaOff, accountPublicAccessBlock: bpaOff });
+    now = new Date(T0.getTime() + 3_600_000);
+    await startSweep('run-1', deps());
+    // the first UpdateItem of the workers: the confirm of x's own message
+    table.failNext('UpdateItem', Object.assign(new Error('Throughput exceeds the current capacity of your table or index.'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    await drain();
+    expect(sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.MessageAttributes?.missedEvent)).toHaveLength(1);
+    expect(counted).not.toContain('LedgerFailures');
+    expect([...table.items.values()].filter((i) => i.unsent)).toEqual([]);
+  });
+
+  test('the coordinator\'s write to the run item retries a TransactionConflictException from a worker counting at that moment', async () => {
+    account([{ name: 'a' }]);
+    table.failNext('UpdateItem', Object.assign(new Error('Transaction is ongoing for the item'), { name: 'TransactionConflictException', $metadata: { httpStatusCode: 400 } }));
+    const d = { ...deps(), runs: new SweepRuns(new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }), 'ledger', async () => undefined) };
+    await expect(startSweep('run-1', d)).resolves.toMatchObject({ batches: 2 });
+    expect(table.items.get('sweep#run-1##run')?.batches?.N).toBe('2');
+  });
+});

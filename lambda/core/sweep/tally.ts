@@ -41,10 +41,18 @@ export function fitTally(tally: BatchTally): BatchTally {
 
 export function mergeTallies(tallies: Iterable<BatchTally>): BatchTally {
   const all = emptyTally();
+  // A resource swept twice in one run (a re-enqueued listing) is told once.
+  const told = new Set<string>();
   for (const t of tallies) {
     for (const k of Object.keys(all.counts) as (keyof BatchTally['counts'])[]) all.counts[k] += t.counts[k];
-    for (const s of SEVERITIES) all.openBySeverity[s] += t.openBySeverity?.[s] ?? 0;
-    all.decisions.push(...t.decisions);
+    // A tally written before open findings were counted (a run across a deploy) counts its list.
+    for (const s of SEVERITIES) all.openBySeverity[s] += t.openBySeverity?.[s] ?? t.open.filter((o) => o.severity === s).length;
+    for (const d of t.decisions) {
+      const key = `${d.resource.type}#${d.resource.id}#${d.decision.checkId}#${d.decision.reason}`;
+      if (told.has(key)) continue;
+      told.add(key);
+      all.decisions.push(d);
+    }
     all.remediations.push(...t.remediations);
     all.unevaluated.push(...t.unevaluated);
     all.open.push(...t.open);
