@@ -39,6 +39,25 @@ function nagViolations(app: App): { ruleName?: string; description?: string }[] 
   return report.pluginReports.flatMap((r) => r.violations ?? []);
 }
 
+/** Every function's own statements: its log group, the dead-letter queue, the key for both, the findings topic. */
+function houseStatements(fn: string) {
+  return [
+    { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^Guard${fn}Logs`)), 'Arn'] } },
+    { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
+    { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+    { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+  ];
+}
+
+/** Written out, not derived: the independent check of what the bucket reads table grants. */
+const READ_BUCKETS = {
+  Sid: 'ReadBuckets', Effect: 'Allow',
+  Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
+    's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
+  Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
+  Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+};
+
 /** The ledger grant, written out: the table's actions, and the key only through DynamoDB in this region. */
 function ledgerStatements(actions: string[]) {
   const writes = actions.includes('dynamodb:PutItem') || actions.includes('dynamodb:UpdateItem');
@@ -125,10 +144,7 @@ describe('the EC2 EventBridge rule', () => {
 
   test('the security-group role has exactly the reads it needs', () => {
     expect(policyStatementsOf(template, 'GuardSecurityGroupEvaluatorRole')).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSecurityGroupEvaluatorLogs/), 'Arn'] } },
-      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
-      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      ...houseStatements('SecurityGroupEvaluator'),
       {
         Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
         // Written out, not derived: this is the independent check of what the reads table grants.
@@ -192,18 +208,8 @@ describe('the S3 function', () => {
     const s3Role = Object.entries(roles).find(([id]) => id.startsWith('GuardS3EvaluatorRole'));
     expect(s3Role?.[1].Properties.ManagedPolicyArns).toBeUndefined();
     expect(policyStatementsOf(template, 'GuardS3EvaluatorRole')).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardS3EvaluatorLogs/), 'Arn'] } },
-      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
-      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
-      {
-        Sid: 'ReadBuckets', Effect: 'Allow',
-        // Written out, not derived: this is the independent check of what the reads table grants.
-        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
-          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
-        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
+      ...houseStatements('S3Evaluator'),
+      READ_BUCKETS,
       { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
       ...ledgerStatements(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
     ]);
@@ -575,10 +581,7 @@ describe('the sweep and the findings ledger', () => {
 
   test('the coordinator role: lists, enqueues, keeps the run; nothing else', () => {
     expect(policyStatementsOf(template, 'GuardSweepCoordinatorRole')).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSweepCoordinatorLogs/), 'Arn'] } },
-      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
-      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
+      ...houseStatements('SweepCoordinator'),
       { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroups', 's3:ListAllMyBuckets'], Resource: '*' },
       ...ledgerStatements(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
       { Sid: 'EnqueueSweepBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] } },
@@ -588,17 +591,8 @@ describe('the sweep and the findings ledger', () => {
 
   test('the worker role: the event path\'s reads, the ledger, and consuming its queue; nothing else', () => {
     expect(policyStatementsOf(template, 'GuardSweepWorkerRole')).toEqual([
-      { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardSweepWorkerLogs/), 'Arn'] } },
-      { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardDeadLetters/), 'Arn'] } },
-      { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
-      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^GuardFindings/) } },
-      {
-        Sid: 'ReadBuckets', Effect: 'Allow',
-        Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
-          's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
-        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
-      },
+      ...houseStatements('SweepWorker'),
+      READ_BUCKETS,
       {
         Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
         Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 's3:GetAccountPublicAccessBlock'],
