@@ -91,7 +91,9 @@ export function composeDigest(tally: SweepTally): Notification {
   const openSeverity = maxSeverity(s.open.map((e) => e.severity));
   const newSeverity = maxSeverity(s.new.map((d) => (d.decision.next ?? { severity: 'INFORMATIONAL' as Severity }).severity));
   const severity: Severity = maxSeverity([openSeverity ?? 'INFORMATIONAL', newSeverity ?? 'INFORMATIONAL', s.unevaluated.length > 0 ? 'MEDIUM' : 'INFORMATIONAL']) ?? 'INFORMATIONAL';
-  const verdict = `Sweep: ${s.new.length} new, ${s.resolved.length} resolved, ${s.openTotal} open${s.unevaluated.length ? `, ${s.unevaluated.length} not evaluated` : ''}`;
+  // The subject counts what a responder would act on (MEDIUM and up); the body counts every severity.
+  const openToAct = SEVERITIES.filter((sev) => severityRank(sev) >= severityRank('MEDIUM')).reduce((n, sev) => n + s.openBySeverity[sev], 0);
+  const verdict = `Sweep: ${s.new.length} new, ${s.resolved.length} resolved, ${openToAct} open${s.unevaluated.length ? `, ${s.unevaluated.length} not evaluated` : ''}`;
   const decisionLine = ({ resource, decision }: SweepTally['decisions'][number]) =>
     `${label(resource)}: [${decision.next?.severity ?? '-'}] ${decision.checkId}${decision.next?.title ? `: ${plainText(decision.next.title)}` : ''}`;
   const email = [

@@ -75,3 +75,12 @@ test('however much there is to list, the digest fits one SNS message: the JSON l
   expect(JSON.parse(d.json)).toMatchObject({ unevaluated: { total: 5_000 }, open: { total: 5_000 } });
   expect((JSON.parse(d.json) as { open: { items: unknown[] } }).open.items.length).toBeGreaterThan(0);
 });
+
+test('the subject counts what a responder acts on (MEDIUM and up); the body counts every severity', () => {
+  const d = composeDigest(tally({
+    open: [entry('exports', 'HIGH', '2026-11-30T00:00:00.000Z')],
+    openBySeverity: { CRITICAL: 0, HIGH: 1, MEDIUM: 0, LOW: 4210, INFORMATIONAL: 0 },
+  }));
+  expect(d.subject).toBe('[HIGH] Sweep: 0 new, 0 resolved, 1 open: account 111122223333 (eu-west-1)');
+  expect(d.email).toContain('Open findings by severity: HIGH 1, LOW 4210.');
+});
