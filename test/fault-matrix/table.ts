@@ -25,14 +25,18 @@ export type Fault = (typeof FAULTS)[number];
  * - `reported`: the remediation is FAILED in the message, RemediationFailures raises its alarm.
  * - `verified`: the one id that is gone is retried without it; the report says what reads back.
  * - `scan-stops`: `exposure-guard scan` exits 2 with one line naming the call.
+ * - `unledgered`: the findings ledger could not decide: the message goes out as without it (a repeat
+ *   is better than silence), LedgerFailures raises its alarm.
+ * - `logged`: the message went out; clearing its claim failed (tried three times): logged, counted
+ *   (LedgerFailures), never retried into a second message.
  * - `n/a`: the call cannot fail that way (a filtered Describe answers an empty list, never NotFound).
  */
-export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'n/a';
+export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'unledgered' | 'logged' | 'n/a';
 
 export type Path = 'bucket event' | 'account event' | 'group event' | 'instance event' | 'prefix-list event' | 'bucket enforce' | 'account enforce' | 'group enforce' | 'scan';
 
 export interface CallRow {
-  service: 'S3' | 'S3 Control' | 'EC2' | 'SNS' | 'STS';
+  service: 'S3' | 'S3 Control' | 'EC2' | 'SNS' | 'STS' | 'DynamoDB';
   /** The SDK command name. */
   call: string;
   /** Where the call is made, and so which path the cell runs. */
@@ -78,6 +82,10 @@ export const MATRIX: readonly CallRow[] = [
   { ...read(GROUP_LOOKUPS.prefixListUsers, PREFIX_LIST_GONE[0]), path: 'prefix-list event', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'gone' } },
   { service: 'EC2', call: 'RevokeSecurityGroupIngress', iam: 'ec2:RevokeSecurityGroupIngress', path: 'group enforce', notFound: 'InvalidSecurityGroupRuleId.NotFound', outcomes: { throttled: 'reported', 'server error': 'reported', 'timeout or reset': 'reported', 'access denied': 'reported', 'not found': 'verified' } },
   { service: 'SNS', call: 'Publish', iam: 'sns:Publish', path: 'bucket event', notFound: 'NotFound', outcomes: { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried', 'not found': 'retried' } },
+  // The findings ledger on the event path (the same calls on the sweep fail the batch for the queue's retry).
+  { service: 'DynamoDB', call: 'Query', iam: 'dynamodb:Query', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'unledgered', 'server error': 'unledgered', 'timeout or reset': 'unledgered', 'access denied': 'unledgered', 'not found': 'unledgered' } },
+  { service: 'DynamoDB', call: 'TransactWriteItems', iam: 'dynamodb:PutItem', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'unledgered', 'server error': 'unledgered', 'timeout or reset': 'unledgered', 'access denied': 'unledgered', 'not found': 'unledgered' } },
+  { service: 'DynamoDB', call: 'UpdateItem', iam: 'dynamodb:UpdateItem', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'logged', 'server error': 'logged', 'timeout or reset': 'logged', 'access denied': 'logged', 'not found': 'logged' } },
   { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-stops', 'server error': 'scan-stops', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },
 ];
 
@@ -91,6 +99,8 @@ const WORDS: Record<Outcome, string> = {
   reported: 'remediation FAILED in the message; RemediationFailures alarm',
   verified: 'retried without the missing id; reported as read back',
   'scan-stops': 'scan exits 2 naming the call',
+  unledgered: 'the message goes out without the ledger (a repeat, never silence); LedgerFailures alarm',
+  logged: 'the message went out; the claim\'s clearing is logged and counted (LedgerFailures), never re-sent',
   'n/a': 'cannot happen',
 };
 

@@ -8,6 +8,9 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LedgerStore } from '../../lambda/adapters/ledger-store';
+import { simulateLedgerTable } from '../helpers/dynamodb-ledger';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +28,7 @@ import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { FAULTS, MATRIX, renderMatrix, type CallRow, type Fault } from '../fault-matrix/table';
 import { cloudTrailFixture } from '../fixtures/load';
-import { ec2Error, s3ControlError, s3Error, snsError, stsError } from '../helpers/aws-errors';
+import { dynamoError, ec2Error, s3ControlError, s3Error, snsError, stsError } from '../helpers/aws-errors';
 import { commandOf } from '../helpers/commands';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
@@ -35,12 +38,13 @@ const s3control = mockClient(S3ControlClient);
 const ec2 = mockClient(EC2Client);
 const sns = mockClient(SNSClient);
 const sts = mockClient(STSClient);
+const dynamodb = mockClient(DynamoDBClient);
 const GROUP = 'sg-0a1b2c3d4e5f60718';
 /** The list the prefix-list event's fixture modifies, used by the group's second SSH rule. */
 const LIST = 'pl-0b8c9d0e1f2a3b4c5';
 
 const EXCEPTIONS: Record<CallRow['service'], (name: string, status: number, message: string) => Error> = {
-  S3: s3Error, 'S3 Control': s3ControlError, EC2: ec2Error, SNS: snsError, STS: stsError,
+  S3: s3Error, 'S3 Control': s3ControlError, EC2: ec2Error, SNS: snsError, STS: stsError, DynamoDB: dynamoError,
 };
 /** The error names each service really answers with for each fault. */
 const NAMES: Record<CallRow['service'], Record<Exclude<Fault, 'not found' | 'timeout or reset'>, [string, number]>> = {
@@ -49,6 +53,7 @@ const NAMES: Record<CallRow['service'], Record<Exclude<Fault, 'not found' | 'tim
   EC2: { throttled: ['RequestLimitExceeded', 503], 'server error': ['InternalError', 500], 'access denied': ['UnauthorizedOperation', 403] },
   SNS: { throttled: ['Throttling', 400], 'server error': ['InternalError', 500], 'access denied': ['AuthorizationError', 403] },
   STS: { throttled: ['Throttling', 400], 'server error': ['InternalFailure', 500], 'access denied': ['InvalidClientTokenId', 403] },
+  DynamoDB: { throttled: ['ProvisionedThroughputExceededException', 400], 'server error': ['InternalServerError', 500], 'access denied': ['AccessDeniedException', 400] },
 };
 
 /** The failures, as the SDK raises them; "timeout or reset" is both a request timeout and a reset socket. */
@@ -60,7 +65,7 @@ function errorsFor(row: CallRow, fault: Fault): Error[] {
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
     ];
   }
-  if (fault === 'not found') return [make(row.notFound ?? 'NotFound', row.service === 'EC2' ? 400 : 404)];
+  if (fault === 'not found') return [make(row.notFound ?? 'NotFound', row.service === 'EC2' || row.service === 'DynamoDB' ? 400 : 404)];
   const [name, status] = NAMES[row.service][fault];
   return [make(name, status)];
 }
@@ -69,12 +74,14 @@ let logger: RecordingLogger;
 let counted: string[];
 const metrics: MetricsSink = { count: (name) => { counted.push(name); }, flush: () => undefined };
 
-function deps(remediation: Record<string, string> = {}): PipelineDeps {
+function deps(remediation: Record<string, string> = {}, ledger = false): PipelineDeps {
   const clients = new LocalClientFactory('eu-west-1');
   return {
     settings: resolveSettings({ remediation }), clients, logger, metrics,
     notifier: new SnsNotifier(clients.client(SNSClient, {}), 'arn:aws:sns:eu-west-1:111122223333:findings'),
     defaultAccount: '111122223333', defaultRegion: 'eu-west-1', sleep: async () => undefined,
+    // one attempt: the SDK's own retries of a throttled ledger call would only wait here
+    ...(ledger ? { ledger: { store: new LedgerStore(new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 }), 'ledger'), now: () => new Date('2026-12-01T10:00:00.000Z') } } : {}),
   };
 }
 
@@ -121,7 +128,7 @@ function openGroup(): void {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const STUBS: Record<CallRow['service'], AwsStub<any, any, any>> = { S3: s3, 'S3 Control': s3control, EC2: ec2, SNS: sns, STS: sts };
+const STUBS: Record<CallRow['service'], AwsStub<any, any, any>> = { S3: s3, 'S3 Control': s3control, EC2: ec2, SNS: sns, STS: sts, DynamoDB: dynamodb };
 
 /** Makes exactly one call fail. */
 function inject(row: CallRow, error: Error): void {
@@ -155,7 +162,7 @@ async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; sc
   const remediation = modes[row.path] ?? {};
   const isS3 = row.path.startsWith('bucket') || row.path.startsWith('account');
   try {
-    await processEvent(cloudTrailFixture(event), deps(remediation), isS3 ? evaluateS3EventTarget : evaluateSecurityGroupTarget, isS3 ? undefined : expandSecurityGroupTargets);
+    await processEvent(cloudTrailFixture(event), deps(remediation, row.service === 'DynamoDB'), isS3 ? evaluateS3EventTarget : evaluateSecurityGroupTarget, isS3 ? undefined : expandSecurityGroupTargets);
     return { outcome: 'resolved' };
   } catch {
     return { outcome: 'rejected' };
@@ -166,7 +173,8 @@ const evaluations = () => logger.find('evaluation').map((e) => e.data as unknown
 const published = () => sns.commandCalls(PublishCommand).map((c) => JSON.parse(JSON.parse(c.args[0].input.Message!).default) as EvaluationResult);
 
 beforeEach(() => {
-  for (const m of [s3, s3control, ec2, sns, sts]) m.reset();
+  for (const m of [s3, s3control, ec2, sns, sts, dynamodb]) m.reset();
+  simulateLedgerTable(dynamodb);
   sns.on(PublishCommand).resolves({ ...META, MessageId: 'm' });
   sts.on(GetCallerIdentityCommand).resolves({ ...META, Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/alice', UserId: 'AIDAEXAMPLE' });
   logger = new RecordingLogger();
@@ -228,6 +236,18 @@ describe.each(cells)('%s, %s', (_name, fault, row) => {
       case 'verified':
         expect(outcome).toBe('resolved');
         expect(published()[0]?.remediation).toMatchObject({ outcome: 'APPLIED', verified: true });
+        break;
+      case 'unledgered':
+        expect(outcome).toBe('resolved');
+        expect(published().length).toBeGreaterThan(0);
+        expect(counted).toContain('LedgerFailures');
+        expect(logger.find('ledger unavailable').length).toBeGreaterThan(0);
+        break;
+      case 'logged':
+        expect(outcome).toBe('resolved');
+        expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+        expect(counted).toContain('LedgerFailures');
+        expect(logger.find('ledger unavailable')[0]?.data).toMatchObject({ stage: 'confirm' });
         break;
       case 'scan-stops':
         expect(scanCode).toBe(2);

@@ -445,7 +445,8 @@ describe('every AWS call the functions make is granted (the fault matrix names e
     .filter((st) => st.Effect === 'Allow').flatMap((st) => ([] as string[]).concat(st.Action as string | string[])));
   const roles = { S3: 'GuardS3EvaluatorRole', 'S3 Control': 'GuardS3EvaluatorRole', EC2: 'GuardSecurityGroupEvaluatorRole' } as const;
   test.each(MATRIX.filter((r) => r.iam).map((r) => [r.call, r.service, r.iam!] as const))('%s (%s) → %s', (_call, service, action) => {
-    const needed = service === 'SNS' ? ['GuardS3EvaluatorRole', 'GuardSecurityGroupEvaluatorRole'] : [roles[service as keyof typeof roles]];
+    // The findings topic and the ledger serve both event functions (and the sweep's worker).
+    const needed = service === 'SNS' || service === 'DynamoDB' ? ['GuardS3EvaluatorRole', 'GuardSecurityGroupEvaluatorRole', 'GuardSweepWorkerRole'] : [roles[service as keyof typeof roles]];
     for (const role of needed) expect({ role, granted: actionsOf(role).has(action) }).toEqual({ role, granted: true });
   });
 });
