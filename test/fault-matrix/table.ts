@@ -28,7 +28,7 @@ export type Fault = (typeof FAULTS)[number];
  * - `unledgered`: the findings ledger could not decide: the message goes out as without it (a repeat
  *   is better than silence), LedgerFailures raises its alarm.
  * - `logged`: the message went out; clearing its claim failed (tried three times): logged, counted
- *   (LedgerFailures), never retried into a second message.
+ *   (LedgerFailures), not retried by Lambda; past the claim's lease it may go out once more.
  * - `n/a`: the call cannot fail that way (a filtered Describe answers an empty list, never NotFound).
  */
 export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'unledgered' | 'logged' | 'n/a';
@@ -100,7 +100,7 @@ const WORDS: Record<Outcome, string> = {
   verified: 'retried without the missing id; reported as read back',
   'scan-stops': 'scan exits 2 naming the call',
   unledgered: 'the message goes out without the ledger (a repeat, never silence); LedgerFailures alarm',
-  logged: 'the message went out; the claim\'s clearing is logged and counted (LedgerFailures), never re-sent',
+  logged: 'the message went out; clearing its claim (tried three times) is logged and counted (LedgerFailures), not retried by Lambda (past the claim\'s lease it may go out once more)',
   'n/a': 'cannot happen',
 };
 
