@@ -6,5 +6,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/setup/quiet-sdk-node-notice.ts'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean', 'aws-sdk-client-mock-jest'],
 };

@@ -286,8 +286,13 @@ describe('the deployed entry point', () => {
       invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:guard', awsRequestId: 'r-1', functionName: 'guard', functionVersion: '$LATEST',
       memoryLimitInMB: '256', getRemainingTimeInMillis: () => 119_000,
     };
+    // The deployed metrics sink writes its EMF lines to stdout: held by the test instead of printed.
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const outcomes = await handler(cloudTrailFixture('s3-put-bucket-policy.json'), context);
+    const emf = stdout.mock.calls.map((c) => String(c[0]));
+    stdout.mockRestore();
     expect(outcomes).toEqual([expect.objectContaining({ kind: 'evaluated', notified: true, messageId: 'm-1' })]);
+    expect(emf.some((line) => line.includes('"CloudWatchMetrics"') && line.includes('"Evaluations"'))).toBe(true);
     const publish = isolatedSns.calls()[0]?.args[0].input as { TopicArn: string; Subject: string };
     expect(publish).toMatchObject({ TopicArn: TOPIC, Subject: expect.stringMatching(/^\[HIGH\] Publicly readable \(bucket policy\): S3 bucket acme-site/) });
   });
