@@ -13,7 +13,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerEntry } from '../core/ledger/policy';
 
-export const HEAD = '#head';
+const HEAD = '#head';
 
 /** What the ledger holds for one resource, and the head version a write must still find. */
 export interface ResourceLedger {

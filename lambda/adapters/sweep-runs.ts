@@ -70,11 +70,13 @@ export class SweepRuns {
 
   /** Starts the run, or returns it as it stands when this is a retry of the same run. */
   async begin(meta: Omit<RunState, 'done' | 'batches' | 'digestSentAt'>, now: Date): Promise<RunState> {
-    const item = { ...meta, done: 0, expiresAt: expires(now) };
+    // The run id is the key (stateOf reads it back from there), not an attribute.
+    const { run: _run, ...attributes } = meta;
+    const item = { ...attributes, done: 0, expiresAt: expires(now) };
     try {
       await this.dynamodb.send(new TransactWriteItemsCommand({
         TransactItems: [
-          { Put: { TableName: this.table, Item: { ...runKey(meta.run), ...marshall({ ...item, run: undefined }, { removeUndefinedValues: true }) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.table, Item: { ...runKey(meta.run), ...marshall(item, { removeUndefinedValues: true }) }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: this.table, Item: { ...LATEST, ...marshall({ run: meta.run, startedAt: meta.startedAt }) } } },
         ],
       }));
@@ -88,15 +90,18 @@ export class SweepRuns {
   }
 
   /**
-   * The run item takes every worker's count in a transaction; a plain update that lands while one
-   * is in progress fails with TransactionConflictException, which the SDK does not retry.
+   * Every worker's count lands on the one run item in a transaction. Two transactions on it at once
+   * cancel one (reason TransactionConflict); a plain update that lands during one fails with
+   * TransactionConflictException. The SDK retries neither: try again, spread out.
    */
   private async onRunItem<T>(write: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await write();
       } catch (error) {
-        if ((error as Error).name !== 'TransactionConflictException' || attempt >= CONFLICT_ATTEMPTS) throw error;
+        const reasons = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
+        const conflict = (error as Error).name === 'TransactionConflictException' || reasons.includes('TransactionConflict');
+        if (!conflict || attempt >= CONFLICT_ATTEMPTS) throw error;
         await this.sleep(Math.random() * 50 * 2 ** attempt);
       }
     }
@@ -113,18 +118,7 @@ export class SweepRuns {
 
   /** Keeps the batch's tally and counts it, once however often the batch is retried; the run as it now stands. */
   async batchDone(run: string, seq: number, tally: BatchTally, now: Date): Promise<RunState | undefined> {
-    // Every worker's count lands on the one run item: two transactions on it at once cancel one of
-    // them (TransactionConflict), which the SDK does not retry. Try again, spread out.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.countBatch(run, seq, tally, now);
-        break;
-      } catch (error) {
-        const codes = ((error as TransactionCanceledException).CancellationReasons ?? []).map((r) => r.Code);
-        if (!codes.includes('TransactionConflict') || attempt >= CONFLICT_ATTEMPTS) throw error;
-        await this.sleep(Math.random() * 50 * 2 ** attempt);
-      }
-    }
+    await this.onRunItem(() => this.countBatch(run, seq, tally, now));
     return this.state(run);
   }
 
@@ -187,5 +181,3 @@ export class SweepRuns {
   }
 }
 
-/** Used by tests and the benchmark to tell an item of a run from a finding's. */
-export const isSweepItem = (pk: string | undefined) => pk === 'sweep' || (pk ?? '').startsWith('sweep#');

@@ -233,7 +233,6 @@ export async function processTarget(
     throw error;
   }
   const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
-  const claims = told;
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -251,19 +250,19 @@ export async function processTarget(
       // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
       // Its claims are marked failed, so the next evaluation of this resource sends them.
       if (outcome.othersNotified) {
-        await claims?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
+        await told?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
         return { kind: 'evaluated', result, notified: false };
       }
       // The claims stay unsent and are marked failed: the retry (same event id) sends them. If even
       // that write fails, the claims go stale after the lease and the next evaluation sends them.
-      await claims?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
+      await told?.fail().catch((e: unknown) => deps.logger.error('ledger unavailable', { schemaVersion: AUDIT_SCHEMA_VERSION, resource: result.resource, stage: 'mark failed', error: describeError(e) }));
       throw error;
     }
-    await confirmClaims(claims, deps, result);
-  } else if (claims && claims.claimed.length > 0) {
+    await confirmClaims(told, deps, result);
+  } else if (told && told.claimed.length > 0) {
     // Claimed, but the state no longer calls for a message (closed before the retry): clear the
     // claims, or they would keep this finding "being sent" for good.
-    await confirmClaims(claims, deps, result);
+    await confirmClaims(told, deps, result);
   }
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,
