@@ -74,13 +74,13 @@ export interface ExposureGuardOptions {
   readonly exemptBuckets?: string[];
   /** Security group ids, names or glob patterns never remediated; prefer ids (anyone can name a group). @default [] */
   readonly exemptSecurityGroups?: string[];
-  /** EventBridge schedule expression of the sweep (not built yet). @default 'rate(1 day)' */
+  /** EventBridge schedule expression of the sweep (and of the GUARD_BLIND self-check and its canary). @default 'rate(1 day)' */
   readonly sweepSchedule?: string;
-  /** Re-send a still-open finding after this many hours (not built yet). @default 24 */
+  /** Re-send a still-open finding after this many hours. @default 24 */
   readonly renotifyAfterHours?: number;
   /** Audit log retention, one of CloudWatch Logs' retention periods. @default 365 */
   readonly logRetentionDays?: number;
-  /** Create a multi-region CloudTrail trail (not built yet). @default false */
+  /** Create a multi-region trail of management write events, for an account that has none (GUARD_BLIND says so). @default false */
   readonly createTrail?: boolean;
 }
 

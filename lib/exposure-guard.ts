@@ -1,4 +1,4 @@
-import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +18,8 @@ import { BUCKET_LISTINGS, BUCKET_READS } from '../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../lambda/core/sg/reads';
 import { LedgerTable } from './ledger-table';
 import { Sweep } from './sweep';
+import { GuardCanary } from './canary';
+import { GuardTrail } from './trail';
 
 export interface ExposureGuardProps {
   /**
@@ -32,16 +34,6 @@ const HANDLERS = path.join(__dirname, '..', 'lambda', 'handlers');
 
 /** Sweep workers at once (the event source mapping's maximumConcurrency, 2 to 1000): the sweep's cap on the account's API rates. */
 export const SWEEP_MAXIMUM_CONCURRENCY = 10;
-
-/** Options the config accepts (README, "Configuration") whose feature is not built yet: say so at synth instead of ignoring them. */
-function warnAboutUnbuiltOptions(scope: Construct, config: ExposureGuardConfig): void {
-  const unbuilt: [keyof ExposureGuardConfig, boolean][] = [
-    ['createTrail', config.createTrail],
-  ];
-  for (const [key, set] of unbuilt) {
-    if (set) Annotations.of(scope).addWarningV2(`exposure-guard:${key}`, `exposureGuard.${key} is accepted but not built yet: it has no effect in this version`);
-  }
-}
 
 /**
  * Exposure Guard in one construct: EventBridge rules for the API calls that can expose data,
@@ -60,12 +52,14 @@ export class ExposureGuard extends Construct {
   public readonly securityGroupRule: events.Rule;
   public readonly ledger: LedgerTable;
   public readonly sweep: Sweep;
+  public readonly canary: GuardCanary;
+  /** The trail `createTrail` adds, if set. */
+  public readonly trail?: GuardTrail;
 
   constructor(scope: Construct, id: string, props: ExposureGuardProps = {}) {
     super(scope, id);
     const config = parseConfig(props.config ?? {});
     const stack = Stack.of(this);
-    warnAboutUnbuiltOptions(this, config);
 
     this.key = new kms.Key(this, 'Key', {
       description: 'Exposure Guard: findings and operations topics, queues, findings ledger',
@@ -145,6 +139,10 @@ export class ExposureGuard extends Construct {
       deadLetterQueue: this.deadLetterQueue, makeFunction: evaluator, maximumConcurrency: SWEEP_MAXIMUM_CONCURRENCY,
     });
     this.grantRemediation(config);
+    this.canary = new GuardCanary(this, 'Canary', { writer: this.sweep.coordinator, reader: this.s3Function });
+    this.sweep.coordinator.function.addEnvironment('OPS_TOPIC_ARN', this.opsTopic.topicArn);
+    grantPublishEncrypted(this.opsTopic, this.key, this.sweep.coordinator.role);
+    if (config.createTrail) this.trail = new GuardTrail(this, 'Trail', { retentionDays: config.logRetentionDays });
 
     this.securityGroupRule = this.apiCallRule('Ec2Calls',
       'Exposure Guard: EC2 calls that change security-group ingress or attach groups (successful calls only)',

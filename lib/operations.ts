@@ -59,6 +59,8 @@ export class Operations extends Construct {
       'Exposure Guard: the findings ledger could not be read or written; messages are sent without it, so responders may get repeats. Read the "ledger unavailable" records in the audit log; check the table, its key and the function\'s role.'));
     this.alarms.push(this.onGuardMetric('SweepUnfinished',
       'Exposure Guard: the previous sweep never finished (some batches are still queued or in the sweep\'s dead-letter queue), so its resources were not all swept and it sent no digest. Read the "sweep unfinished" and "sweep batch failed" records.'));
+    this.alarms.push(this.onGuardMetric('CanaryFailures',
+      'Exposure Guard: the sweep could not write its canary (or record the write), so the next sweep cannot prove the event path works and reports it INCOMPLETE. Read the "canary write failed" records; check the canary bucket, the coordinator\'s role and any SCP.'));
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);

@@ -16,6 +16,11 @@ import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
 import { CLAIM_LEASE_MS, resourceKey, sweepDelivery } from '../core/ledger/policy';
 import { ClaimInFlightError, recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
+import { guardResource } from '../core/guard/evaluate';
+import { isOwnCall } from '../core/events/own-call';
+import { deliveryLatencyMs } from '../core/events/delivery';
+import { canaryHeartbeatOf, type CanaryIdentity } from '../core/guard/canary-event';
+import type { CanaryStore } from '../adapters/canary-store';
 
 /** The subset of the Powertools Logger the pipeline uses, so tests can inject a recorder. */
 export interface AuditLogger {
@@ -60,20 +65,12 @@ export interface PipelineDeps {
     /** When the reads began, if before this target was taken up (a batch of groups read together). */
     observedAt?: Date;
   };
-}
-
-/**
- * CloudTrail records a Lambda's calls as `arn:<partition>:sts::<account>:assumed-role/<role>/<function>`.
- * The account is part of the match: a role of the same name in another account (a cross-account
- * caller) must never be mistaken for the guard and silence its own alert.
- */
-export function isOwnCall(trigger: Trigger | undefined, roleName: string | undefined, account: string | undefined): boolean {
-  if (!trigger?.actor || !roleName || !account) return false;
-  return new RegExp(`^arn:aws[a-z-]*:(sts::${account}:assumed-role/${escapeRegExp(roleName)}/[^/]+|iam::${account}:role/${escapeRegExp(roleName)})$`).test(trigger.actor);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** When the function took up this event: where its delivery latency ends. @default now */
+  receivedAt?: Date;
+  /** This event's delivery latency (set by processEvent for its targets' audit records). */
+  deliveryLatencyMs?: number;
+  /** The sweep's canary (the S3 function only): its event is a heartbeat, recorded and never evaluated. */
+  canary?: CanaryIdentity & { store: Pick<CanaryStore, 'recordHeartbeat'> };
 }
 
 function count(deps: PipelineDeps, result: EvaluationResult): void {
@@ -157,6 +154,7 @@ function resourceOf(target: Target, deps: PipelineDeps): Parameters<typeof resou
   if (target.type === 's3-bucket') return { type: 's3-bucket', id: target.name, account, region };
   if (target.type === 'security-group') return { type: 'security-group', id: target.groupId, account, region };
   if (target.type === 's3-account') return { type: 's3-account', id: target.account, account, region };
+  if (target.type === 'guard') return guardResource(target.account, target.region);
   return undefined;
 }
 
@@ -271,6 +269,7 @@ export async function processTarget(
       ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
       : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
     ...(told ? { ledger: Object.fromEntries(told.decisions.map((d) => [d.checkId, d.reason])) } : {}),
+    ...(deps.deliveryLatencyMs !== undefined ? { deliveryLatencyMs: deps.deliveryLatencyMs } : {}),
   });
   return { kind: 'evaluated', result, notified: notification !== undefined, ...(messageId ? { messageId } : {}), ...(told ? { ledger: told } : {}) };
 }
@@ -283,11 +282,27 @@ export async function processTarget(
 export type Expander = (targets: Target[], deps: PipelineDeps, trigger: Trigger | undefined) => Promise<{ targets: Target[]; failed?: unknown }>;
 
 /** An EventBridge CloudTrail event: its targets, each through the pipeline. Bad input is logged, not thrown. */
-export async function processEvent(event: unknown, deps: PipelineDeps, evaluate: Evaluator, expand?: Expander): Promise<TargetOutcome[]> {
+export async function processEvent(event: unknown, eventDeps: PipelineDeps, evaluate: Evaluator, expand?: Expander): Promise<TargetOutcome[]> {
+  const receivedAt = eventDeps.receivedAt ?? new Date();
   const parsed = targetsOf(event);
   const trigger = triggerOf(event);
+  const latency = deliveryLatencyMs(trigger?.time, receivedAt);
+  const deps: PipelineDeps = latency === undefined ? eventDeps : { ...eventDeps, deliveryLatencyMs: latency };
+  if (deps.canary) {
+    const heartbeat = canaryHeartbeatOf(event, trigger, { ...deps.canary, account: deps.canary.account ?? deps.defaultAccount }, receivedAt);
+    if (heartbeat) {
+      // A failed write propagates: Lambda retries, and a heartbeat lost for good is GUARD_BLIND at the next sweep.
+      const kept = await deps.canary.store.recordHeartbeat(heartbeat);
+      deps.metrics?.observe?.('DeliveryLatency', heartbeat.delayMs, 'Milliseconds', { path: 'canary' });
+      deps.metrics?.flush();
+      deps.logger.info('canary heartbeat', { schemaVersion: AUDIT_SCHEMA_VERSION, trigger, heartbeat, kept });
+      return [];
+    }
+  }
+  if (latency !== undefined) deps.metrics?.observe?.('DeliveryLatency', latency, 'Milliseconds', { path: 'event' });
   if (parsed.skipped !== null) {
-    deps.logger.info('event skipped', { reason: parsed.skipped, trigger });
+    deps.logger.info('event skipped', { reason: parsed.skipped, trigger, ...(latency !== undefined ? { deliveryLatencyMs: latency } : {}) });
+    deps.metrics?.flush();
     return [];
   }
   let targets = parsed.targets;
@@ -302,7 +317,9 @@ export async function processEvent(event: unknown, deps: PipelineDeps, evaluate:
       targets = [];
     }
   }
-  deps.logger.info('event received', { trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}) });
+  deps.logger.info('event received', {
+    trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}), ...(latency !== undefined ? { deliveryLatencyMs: latency } : {}),
+  });
   // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.
   const settled = await Promise.allSettled(targets.map((t) => processTarget(t, trigger, deps, evaluate)));

@@ -17,11 +17,14 @@ import { BUCKETS_PER_BATCH, GROUPS_PER_BATCH } from '../core/sweep/batches';
 import { AUDIT_SCHEMA_VERSION, type PipelineDeps } from './pipeline';
 import { SWEEP_CLIENT_CONFIG } from './sweep';
 import { finishRun } from './sweep-digest';
+import { checkGuardHealth, type GuardHealthDeps } from './guard-health';
 
 export interface CoordinatorDeps extends PipelineDeps {
   runs: SweepRuns;
   queueUrl: string;
   now: () => Date;
+  /** The guard's check of its own sight (GUARD_BLIND), once per run: its canary and the operations topic. */
+  health?: Pick<GuardHealthDeps, 'canaryWriter' | 'opsNotifier'>;
 }
 
 export interface SweepStarted {
@@ -52,10 +55,40 @@ function unfinished(previous: RunState | undefined, run: string): string | undef
   return `the previous sweep (run ${previous.run}, started ${previous.startedAt}) finished ${previous.done} of ${previous.batches ?? 'an unknown number of'} batches and sent no digest: the rest are still queued or in the sweep's dead-letter queue`;
 }
 
+/**
+ * The health check runs beside the listing and never holds it up; a failure of its own (its
+ * message could not be published) fails the run once the listing is done, so Lambda retries it
+ * (a retried run re-checks, and its listing resumes).
+ */
+function startHealthCheck(run: string, deps: CoordinatorDeps): () => Promise<void> {
+  if (!deps.health) return async () => undefined;
+  const done = checkGuardHealth(run, { ...deps, ...deps.health }).then(() => undefined, (error: unknown) => {
+    deps.logger.error('sweep failed', { schemaVersion: AUDIT_SCHEMA_VERSION, run, step: 'guard health', error: describeError(error) });
+    return error;
+  });
+  return async () => {
+    const error = await done;
+    if (error !== undefined) throw error;
+  };
+}
+
 export async function startSweep(run: string, deps: CoordinatorDeps): Promise<SweepStarted> {
   const account = deps.defaultAccount;
   const region = deps.defaultRegion;
   if (!account || !region) throw new Error('the sweep needs the function\'s account and region');
+  const health = startHealthCheck(run, deps);
+  try {
+    const started = await listAndEnqueue(run, deps, account, region);
+    await health();
+    return started;
+  } catch (error) {
+    // Never left running unawaited; the listing's error is the one that matters.
+    await health().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listAndEnqueue(run: string, deps: CoordinatorDeps, account: string, region: string): Promise<SweepStarted> {
   const previous = await deps.runs.latest();
   const lag = unfinished(previous, run);
   if (lag) {

@@ -8,7 +8,7 @@ import type { RemediationModes } from './model/settings';
 import type { BucketField } from './s3/reads';
 import type { GroupField } from './sg/reads';
 
-export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'any';
+export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'guard' | 'any';
 
 export interface CheckFacts {
   resource: CheckResource;
@@ -112,8 +112,8 @@ export const CHECKS = {
   },
   GUARD_BLIND: {
     verdict: 'Exposure Guard is blind',
-    reads: [], resource: 'any', controls: [], cis: [], pages: 'own',
-    summary: 'no logging CloudTrail trail: the event path cannot see changes (not built yet)',
+    reads: [], resource: 'guard', controls: [], cis: [], pages: 'own',
+    summary: 'no logging trail delivers this region\'s management write events to EventBridge (trails, their status and event selectors, shadow and organization trails included), or the sweep\'s canary change to the stack\'s own bucket never came back as an event',
     severity: 'CRITICAL',
   },
 } as const satisfies Record<string, CheckFacts>;
@@ -134,7 +134,7 @@ export function pagesOn(checkId: CheckId, resource: CheckResource): boolean {
 
 /** The README's check table, rendered from the catalog. */
 export function renderCheckTable(): string {
-  const rows = CHECK_IDS.filter((id) => id !== 'GUARD_BLIND').map((id) => {
+  const rows = CHECK_IDS.map((id) => {
     const c = CHECKS[id] as CheckFacts;
     return `| \`${id}\` | ${c.summary} | ${c.controls.join(' / ') || '—'} | ${c.cis.join(', ') || '—'} | ${c.severity} |`;
   });

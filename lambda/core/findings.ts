@@ -4,6 +4,8 @@
  * has none, so a new check cannot ship evidence nobody declared.
  */
 import type { CheckId, CHECKS } from './checks';
+import type { CanaryHeartbeat, CanaryWrite } from './guard/canary';
+import type { TrailVerdict } from './guard/trail-coverage';
 import type { Same } from './model/same';
 import type { RemediationModes } from './model/settings';
 import type { Severity } from './model/types';
@@ -11,9 +13,13 @@ import type { IncompleteEvidence } from './model/unread';
 import type { S3EvidenceByCheck } from './s3/evidence';
 import type { SgEvidenceByCheck } from './sg/evidence';
 
-/** GUARD_BLIND is catalogued but not built yet: its evidence is one sentence. */
+/** GUARD_BLIND: why the guard cannot see, by cause (core/guard/evaluate.ts). */
 export interface GuardBlindEvidence {
   reason: string;
+  causes: ('trail' | 'canary')[];
+  trail?: { reason: string; trails: TrailVerdict[] };
+  canary?: { bucket: string; reason: string; write: CanaryWrite; lastHeartbeat?: CanaryHeartbeat };
+  consequence: string;
 }
 
 export interface EvidenceByCheck extends S3EvidenceByCheck, SgEvidenceByCheck {

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { LocalClientFactory } from '../adapters/clients';
+import { CanaryStore } from '../adapters/canary-store';
 import { LedgerStore } from '../adapters/ledger-store';
 import { EmfMetricsSink } from '../adapters/metrics';
 import { SnsNotifier } from '../adapters/sns-notifier';
@@ -27,13 +28,24 @@ export function baseDeps() {
   return { settings, logger, clients, notifier, metrics, table, dynamodb, store, ownRoleName: process.env.GUARD_ROLE_NAME };
 }
 
+/** The S3 function's view of the sweep's canary: which bucket, written by which role. */
+function canaryFromEnv(dynamodb: DynamoDBClient | undefined, table: string | undefined): PipelineDeps['canary'] {
+  const bucket = process.env.CANARY_BUCKET;
+  const writerRole = process.env.CANARY_WRITER_ROLE;
+  if (!bucket || !writerRole || !dynamodb || !table) return undefined;
+  return { bucket, writerRole, store: new CanaryStore(dynamodb, table) };
+}
+
 export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
-  const { settings, logger, clients, notifier, metrics, store, ownRoleName } = baseDeps();
+  const { settings, logger, clients, notifier, metrics, store, ownRoleName, dynamodb, table } = baseDeps();
+  const canary = canaryFromEnv(dynamodb, table);
   return async (event, context) => {
+    const receivedAt = new Date();
     logger.addContext(context);
     const where = whereFromFunctionArn(context.invokedFunctionArn);
     const deps: PipelineDeps = {
-      settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region,
+      settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region, receivedAt,
+      ...(canary ? { canary } : {}),
       // Long work stops taking new items 45 s before Lambda would stop it (a bucket in flight can take
       // ~30 s of retried, time-limited calls), to report what it did not reach.
       deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? 60_000) - 45_000,

@@ -215,9 +215,10 @@ describe('the S3 function', () => {
     ]);
   });
 
-  test('no remediation permission exists while every remediation mode is off', () => {
-    const all = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(all).not.toMatch(/PutBucketPublicAccessBlock|PutAccountPublicAccessBlock|RevokeSecurityGroupIngress/);
+  test('no remediation permission exists while every remediation mode is off (the canary\'s one write is the coordinator\'s, on its own bucket)', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: { Statement: { Sid?: string }[] } } }[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => st.Sid !== 'WriteCanary');
+    expect(JSON.stringify(statements)).not.toMatch(/PutBucketPublicAccessBlock|PutAccountPublicAccessBlock|RevokeSecurityGroupIngress/);
   });
 
   test('its log group keeps the audit trail for logRetentionDays (default 365) and is retained', () => {
@@ -468,15 +469,31 @@ describe('configuration', () => {
     expect(() => synth(input as ExposureGuardConfigInput)).toThrow(message);
   });
 
-  test('options whose feature is not built yet warn at synth instead of being silently ignored', () => {
-    // CDK prints the warning as it synthesises: expected here, so held by the test instead of printed.
-    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  test('every option is built: nothing warns "not built yet" at synth', () => {
     const { stack } = synth({ createTrail: true, sweepSchedule: 'rate(6 hours)', renotifyAfterHours: 8 });
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not built yet'));
-    expect(warnings.map((w) => String(w.entry.data))).toEqual([expect.stringContaining('exposureGuard.createTrail')]);
-    expect(printed.mock.calls.flat().join('\n')).toContain('exposureGuard.createTrail is accepted but not built yet');
-    printed.mockRestore();
-    expect(Annotations.fromStack(synth().stack).findWarning('*', Match.stringLikeRegexp('not built yet'))).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not built yet'))).toEqual([]);
+  });
+
+  test('createTrail (default off): a multi-region trail of management write events, log file validation, its own private bucket with a lifecycle', () => {
+    expect(Object.keys(synth().template.findResources('AWS::CloudTrail::Trail'))).toEqual([]);
+    const { template: withTrail } = synth({ createTrail: true, logRetentionDays: 400 });
+    withTrail.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true, EnableLogFileValidation: true, IsLogging: true,
+      EventSelectors: [{ IncludeManagementEvents: true, ReadWriteType: 'WriteOnly' }],
+      S3BucketName: { Ref: Match.stringLikeRegexp('^GuardTrailLogs') },
+    });
+    withTrail.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 400, NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' })] },
+      }),
+    });
+    withTrail.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: Match.stringLikeRegexp('^GuardTrailLogs') },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
   });
 
   test('the ExposureGuard construct validates what it is given (embedded in another CDK app), naming the key', () => {
@@ -526,8 +543,8 @@ describe('cdk-nag AwsSolutions', () => {
 
 describe('the sweep and the findings ledger', () => {
   const { template } = synth();
-  const queues = template.findResources('AWS::SQS::Queue');
-  const idOf = (prefix: string) => Object.keys(queues).find((id) => id.startsWith(prefix))!;
+  const resources = template.toJSON().Resources as Record<string, unknown>;
+  const idOf = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix))!;
 
   test('the ledger table: on demand, encrypted with the stack key, point-in-time recovery, TTL on expiresAt, retained', () => {
     template.hasResource('AWS::DynamoDB::Table', {
@@ -584,14 +601,54 @@ describe('the sweep and the findings ledger', () => {
     });
   });
 
-  test('the coordinator role: lists, enqueues, keeps the run; nothing else', () => {
+  test('the coordinator role: lists, enqueues, keeps the run, checks the guard\'s sight (trails, its canary, both topics); nothing else', () => {
+    const [logs, deadLetters, key] = houseStatements('SweepCoordinator');
     expect(policyStatementsOf(template, 'GuardSweepCoordinatorRole')).toEqual([
-      ...houseStatements('SweepCoordinator'),
+      logs, deadLetters, key,
+      // GUARD_BLIND goes to the operations topic as well as the findings topic.
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: [{ Ref: expect.stringMatching(/^GuardFindings/) }, { Ref: expect.stringMatching(/^GuardOps/) }] },
       { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['ec2:DescribeSecurityGroups', 's3:ListAllMyBuckets'], Resource: '*' },
       ...ledgerStatements(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
       { Sid: 'EnqueueSweepBatches', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [idOf('GuardSweepBatches'), 'Arn'] } },
       { Sid: 'WriteSweepBatches', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^GuardKey/), 'Arn'] } },
+      {
+        Sid: 'WriteCanary', Effect: 'Allow', Action: 's3:PutBucketPublicAccessBlock', Resource: { 'Fn::GetAtt': [idOf('GuardCanaryBucket'), 'Arn'] },
+        Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+      { Sid: 'ReadTrails', Effect: 'Allow', Action: 'cloudtrail:DescribeTrails', Resource: '*' },
+      {
+        Sid: 'ReadTrailStatus', Effect: 'Allow', Action: ['cloudtrail:GetEventSelectors', 'cloudtrail:GetTrailStatus'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:*:trail/*']] },
+      },
     ]);
+  });
+
+  test('the canary: a private bucket of the stack\'s own (encrypted, Block Public Access, TLS only) that only the coordinator may write, named to the S3 function', () => {
+    const canary = idOf('GuardCanaryBucket');
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: canary },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const env = (prefix: string) => (Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix))?.[1] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    expect(env('GuardS3Evaluator')).toMatchObject({ CANARY_BUCKET: { Ref: canary }, CANARY_WRITER_ROLE: { Ref: expect.stringMatching(/^GuardSweepCoordinatorRole/) } });
+    expect(env('GuardSweepCoordinator')).toMatchObject({ CANARY_BUCKET: { Ref: canary }, OPS_TOPIC_ARN: { Ref: expect.stringMatching(/^GuardOps/) } });
+    // Nobody else writes it: the canary's event is trusted as a heartbeat only from the coordinator's role.
+    const writers = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([, p]) => JSON.stringify(p).includes('PutBucketPublicAccessBlock')).map(([id]) => id);
+    expect(writers).toEqual([expect.stringMatching(/^GuardSweepCoordinatorRole/)]);
+  });
+
+  test('a failed canary write raises an alarm on the ops topic', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CanaryFailures', Namespace: 'ExposureGuard', AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
   });
 
   test('the worker role: the event path\'s reads, the ledger, and consuming its queue; nothing else', () => {

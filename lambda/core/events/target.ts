@@ -7,7 +7,9 @@ export type Target =
   // security groups they concern (the instance's or interface's groups, the list's users).
   | { type: 'ec2-instance'; instanceId: string; account?: string; region?: string }
   | { type: 'network-interface'; networkInterfaceId: string; account?: string; region?: string }
-  | { type: 'prefix-list'; prefixListId: string; account?: string; region?: string };
+  | { type: 'prefix-list'; prefixListId: string; account?: string; region?: string }
+  // Never from an event: the sweep's check of the guard's own sight (GUARD_BLIND).
+  | { type: 'guard'; account: string; region: string };
 
 export interface TargetsResult {
   targets: Target[];
@@ -28,5 +30,7 @@ export function targetId(t: Target): string {
       return t.networkInterfaceId;
     case 'prefix-list':
       return t.prefixListId;
+    case 'guard':
+      return `guard:${t.region}`;
   }
 }

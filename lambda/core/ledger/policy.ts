@@ -79,8 +79,8 @@ const DEFAULT_LEASE_MS = 300_000;
 
 /** A resource's identity in the ledger: the same bucket or group whatever the event spelled. */
 export function resourceKey(r: Pick<ResourceRef, 'type' | 'id' | 'account' | 'region'>): string {
-  // S3 bucket names are global and an account's S3 settings are one; a group lives in a region.
-  const region = r.type === 'security-group' ? r.region ?? '' : '';
+  // S3 bucket names are global and an account's S3 settings are one; a group, and the guard's sight, are per region.
+  const region = r.type === 'security-group' || r.type === 'guard' ? r.region ?? '' : '';
   return [r.type, r.account ?? '', region, r.id].join('#');
 }
 

@@ -66,7 +66,8 @@ export interface AccountSnapshot {
   unreadable?: Record<string, string>;
 }
 
-export type ResourceType = 's3-bucket' | 'security-group' | 's3-account';
+/** `guard`: the guard's own event path in one account and region (GUARD_BLIND). */
+export type ResourceType = 's3-bucket' | 'security-group' | 's3-account' | 'guard';
 
 export interface ResourceRef {
   type: ResourceType;

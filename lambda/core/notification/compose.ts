@@ -49,6 +49,7 @@ function resourceLabel(result: EvaluationResult): string {
     const name = groupNameOf(result);
     return `Security group ${id}${name !== undefined ? ` ${quoted(name, 40)}` : ''}`;
   }
+  if (type === 'guard') return 'Exposure Guard\'s event path';
   return `Account ${id} (S3 account settings)`;
 }
 
@@ -60,6 +61,7 @@ function subjectResource(result: EvaluationResult): string {
     const name = groupNameOf(result);
     return `${id}${name !== undefined ? ` ${quoted(name, 30)}` : ''}`;
   }
+  if (type === 'guard') return 'event path';
   return `account ${id}`;
 }
 
@@ -129,19 +131,23 @@ function consoleLink(result: EvaluationResult): string {
   const { type, id, region } = result.resource;
   if (type === 's3-bucket') return s3ConsoleLink(id, region);
   if (type === 'security-group') return securityGroupConsoleLink(id, region);
+  if (type === 'guard') return `https://${region ?? 'us-east-1'}.console.aws.amazon.com/cloudtrailv2/home?region=${region ?? 'us-east-1'}#/trails`;
   return s3AccountConsoleLink();
 }
 
-function remediationModeKey(result: EvaluationResult): keyof GuardSettings['remediation'] {
+function remediationModeKey(result: EvaluationResult): keyof GuardSettings['remediation'] | undefined {
   if (result.resource.type === 's3-bucket') return 's3BucketPublicAccess';
   if (result.resource.type === 'security-group') return 'securityGroupIngress';
-  return 's3AccountPublicAccess';
+  if (result.resource.type === 's3-account') return 's3AccountPublicAccess';
+  return undefined;
 }
 
 function whatWasDone(result: EvaluationResult, settings: GuardSettings): string {
   const r = result.remediation;
   if (!r) {
     const key = remediationModeKey(result);
+    // The guard cannot repair its own sight: a trail or a rule is the operators' to fix.
+    if (!key) return 'Nothing automatically: this is for the operators of the guard (the same message went to the operations topic).';
     return `Nothing automatically: remediation.${key} is "${settings.remediation[key]}".`;
   }
   const lines = [`${r.outcome}: ${r.detail}`];
@@ -204,6 +210,16 @@ function findingBlock(f: Finding): string {
       exposed.length > 0 ? `  Exposed now (each has its own message): ${exposed.join(', ')}${more}` : '  None has a public policy or ACL that this change made live.');
     if (messagesNotDelivered) lines.push(`  Their own message could NOT be delivered (see the audit log): ${messagesNotDelivered.join(', ')}`);
   }
+  if (f.checkId === 'GUARD_BLIND') {
+    const { trail, canary, consequence } = f.evidence;
+    if (trail) {
+      lines.push('  Trails:');
+      if (trail.trails.length === 0) lines.push('    none exists for this region');
+      for (const t of trail.trails) lines.push(`    ${t.name}${t.homeRegion ? ` (home ${t.homeRegion})` : ''}: ${t.covers === 'yes' ? 'covers this region' : t.reason ?? 'does not cover this region'}`);
+    }
+    if (canary) lines.push(`  Canary (bucket ${canary.bucket}): ${canary.reason}`);
+    lines.push(`  Meanwhile: ${consequence}`);
+  }
   if ('neutralisedBy' in e && e.neutralisedBy !== undefined) lines.push(`  Neutralised today by: ${e.neutralisedBy}`);
   if (e.remediation !== undefined) lines.push(`  Remediation: ${e.remediation}`);
   if (f.checkId === 'S3_POLICY_PUBLIC' && !f.evidence.determined) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
@@ -218,14 +234,12 @@ export function emailText(result: EvaluationResult, open: Finding[], settings: G
   const sections = [
     `${open[0]?.title ?? resourceLabel(result)}`,
     '',
-    open.every(isIncompleteFinding) ? 'WHAT COULD NOT BE CHECKED' : 'WHAT IS EXPOSED',
+    open.every(isIncompleteFinding) ? 'WHAT COULD NOT BE CHECKED' : result.resource.type === 'guard' ? 'WHAT THE GUARD CANNOT SEE' : 'WHAT IS EXPOSED',
     `  ${resourceLabel(result)} in account ${account ?? 'unknown'}, region ${region ?? 'unknown'}`,
     '',
     ...open.flatMap((f, i) => [...(i > 0 ? [''] : []), indent(findingBlock(f), '  ')]),
     '',
-    'WHO CHANGED IT',
-    indent(whoDidIt(result), '  '),
-    '',
+    ...(result.resource.type === 'guard' ? [] : ['WHO CHANGED IT', indent(whoDidIt(result), '  '), '']),
     'WHAT WAS DONE',
     indent(whatWasDone(result, settings), '  '),
     '',

@@ -1,5 +1,5 @@
 /** The guard's own remediation calls are recognised by role AND account, nothing broader. */
-import { isOwnCall } from '../../../lambda/app/pipeline';
+import { isOwnCall } from '../../../lambda/core/events/own-call';
 
 const ROLE = 'ExposureGuard-GuardS3EvaluatorRole1A2B3C4D-AbCdEfGh';
 const trigger = (actor: string) => ({ eventName: 'PutBucketPublicAccessBlock', actor });

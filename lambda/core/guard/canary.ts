@@ -1,0 +1,73 @@
+/**
+ * The end-to-end proof that the event path works: each sweep makes one idempotent write to the
+ * stack's own canary bucket (re-applying its Block Public Access), which the S3 rule matches; the
+ * S3 function records the heartbeat. The next sweep judges the write before its own: a heartbeat
+ * back since then proves trail → EventBridge → rule → function → ledger; none means the guard
+ * would not have seen a real change either.
+ */
+
+/** One canary write by a sweep run: when, and the S3 request id CloudTrail records as `requestID`. */
+export interface CanaryWrite {
+  run: string;
+  at: string;
+  requestId?: string;
+  /** The write failed: nothing can come back, so nothing can be judged. */
+  error?: string;
+}
+
+/** What the S3 function recorded when the canary's event reached it. */
+export interface CanaryHeartbeat {
+  eventTime: string;
+  receivedAt: string;
+  /** receivedAt − eventTime: CloudTrail → EventBridge → the function. */
+  delayMs: number;
+  requestId?: string;
+  eventId?: string;
+}
+
+export interface CanaryState {
+  lastWrite?: CanaryWrite;
+  /** The write before lastWrite: what a retried run judges (its own write is lastWrite). */
+  priorWrite?: CanaryWrite;
+  lastHeartbeat?: CanaryHeartbeat;
+}
+
+export type CanaryVerdict =
+  | { kind: 'alive'; write: CanaryWrite; heartbeat: CanaryHeartbeat }
+  | { kind: 'silent'; write: CanaryWrite; lastHeartbeat?: CanaryHeartbeat; reason: string }
+  | { kind: 'unproven'; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * CloudTrail's eventTime has whole seconds and another clock than the function's: a heartbeat up to
+ * this much before the write's own timestamp is still that write's (the request id decides first).
+ */
+const CLOCK_TOLERANCE_MS = 60_000;
+
+/** The write this run judges: the latest one not its own. */
+export function judgedWrite(state: CanaryState, run: string): CanaryWrite | undefined {
+  return state.lastWrite?.run === run ? state.priorWrite : state.lastWrite;
+}
+
+function answers(heartbeat: CanaryHeartbeat | undefined, write: CanaryWrite): boolean {
+  if (!heartbeat) return false;
+  if (heartbeat.requestId !== undefined && write.requestId !== undefined && heartbeat.requestId === write.requestId) return true;
+  const sent = Date.parse(write.at);
+  const seen = Date.parse(heartbeat.eventTime);
+  return Number.isFinite(sent) && Number.isFinite(seen) && seen >= sent - CLOCK_TOLERANCE_MS;
+}
+
+export function judgeCanary(state: CanaryState, run: string): CanaryVerdict {
+  const write = judgedWrite(state, run);
+  if (!write) return { kind: 'unproven', reason: 'no canary has been written yet: this sweep writes the first, the next one judges it' };
+  if (write.error !== undefined) {
+    return { kind: 'unknown', reason: `the previous sweep could not write the canary (${write.error}), so the event path is unproven` };
+  }
+  if (answers(state.lastHeartbeat, write)) return { kind: 'alive', write, heartbeat: state.lastHeartbeat as CanaryHeartbeat };
+  const last = state.lastHeartbeat;
+  return {
+    kind: 'silent', write, ...(last ? { lastHeartbeat: last } : {}),
+    reason: `the canary written at ${write.at}${write.requestId ? ` (S3 request ${write.requestId})` : ''} never came back as an event: `
+      + (last ? `the last heartbeat was for a write at ${last.eventTime}` : 'no heartbeat was ever received'),
+  };
+}
