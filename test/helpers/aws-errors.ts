@@ -1,7 +1,8 @@
 /**
  * AWS errors as the SDK v3 deserialises them: a ServiceException subclass whose `name` is the
- * service's error code, with $fault and $metadata. Names are the real ones S3, S3 Control, EC2, SNS, STS and DynamoDB return.
+ * service's error code, with $fault and $metadata. Names are the real ones S3, S3 Control, EC2, SNS, STS, DynamoDB and CloudTrail return.
  */
+import { CloudTrailServiceException } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { S3ServiceException } from '@aws-sdk/client-s3';
 import { S3ControlServiceException } from '@aws-sdk/client-s3-control';
@@ -25,6 +26,9 @@ export function stsError(name: string, status: number, message: string): STSServ
 }
 export function dynamoError(name: string, status: number, message: string): DynamoDBServiceException {
   return new DynamoDBServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });
+}
+export function cloudTrailError(name: string, status: number, message: string): CloudTrailServiceException {
+  return new CloudTrailServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });
 }
 export function snsError(name: string, status: number, message: string): SNSServiceException {
   return new SNSServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: meta(status), message });

@@ -4,7 +4,8 @@
  * TransactionCanceledException and its CancellationReasons), and the claim updates (answered with
  * the real ConditionalCheckFailedException). `beforeCommit` lets a test interleave two writers.
  * It also knows the sweep's run bookkeeping (adapters/sweep-runs.ts): GetItem, the run and batch
- * writes, the digest claim. An expression it does not know fails the test, so drift shows.
+ * writes, the digest claim, and the canary's state (adapters/canary-store.ts). An expression it does
+ * not know fails the test, so drift shows.
  */
 import {
   BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
@@ -48,6 +49,9 @@ function holds(current: Item | undefined, condition: string | undefined, values:
     return !!current && !current.digestSentAt
       && (!current.digestClaimId || current.digestClaimId.S === values?.[':c']?.S || (current.digestClaimedAt?.S ?? '') < (values?.[':stale']?.S ?? ''));
   }
+  if (condition === 'attribute_not_exists(lastHeartbeat) OR lastHeartbeat.eventTime < :t') {
+    return !current?.lastHeartbeat || (current.lastHeartbeat.M?.eventTime?.S ?? '') < (values?.[':t']?.S ?? '');
+  }
   throw new Error(`the simulated table does not know the condition ${condition}`);
 }
 
@@ -69,6 +73,12 @@ function applyUpdate(current: Item | undefined, key: Item, update: string, value
       return { ...item, digestClaimId: values[':c']!, digestClaimedAt: values[':now']! };
     case 'SET digestSentAt = :now, digestMessageId = :m':
       return { ...item, digestSentAt: values[':now']!, digestMessageId: values[':m']! };
+    case 'SET lastWrite = :write':
+      return { ...item, lastWrite: values[':write']! };
+    case 'SET lastWrite = :write, priorWrite = :prior':
+      return { ...item, lastWrite: values[':write']!, priorWrite: values[':prior']! };
+    case 'SET lastHeartbeat = :hb':
+      return { ...item, lastHeartbeat: values[':hb']! };
     default:
       throw new Error(`the simulated table does not know ${update}`);
   }

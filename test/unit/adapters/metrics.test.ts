@@ -24,3 +24,20 @@ test('counts are aggregated per name and dimensions, one EMF line each, with the
   sink.flush();
   expect(lines).toEqual([]);
 });
+
+test('measured values (delivery latency) go out in milliseconds, as EMF value arrays of at most 100, per dimension set', () => {
+  const lines: string[] = [];
+  const sink = new EmfMetricsSink((l) => lines.push(l));
+  for (let i = 0; i < 101; i++) sink.observe('DeliveryLatency', i, 'Milliseconds', { path: 'event' });
+  sink.observe('DeliveryLatency', 41_000, 'Milliseconds', { path: 'canary' });
+  sink.flush();
+  const docs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(docs.map((d) => [d.path, (d.DeliveryLatency as number[]).length])).toEqual([['event', 100], ['event', 1], ['canary', 1]]);
+  expect(docs[2]).toEqual({
+    _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'ExposureGuard', Dimensions: [['service', 'path']], Metrics: [{ Name: 'DeliveryLatency', Unit: 'Milliseconds' }] }] },
+    service: 'exposure-guard', path: 'canary', DeliveryLatency: [41_000],
+  });
+  lines.length = 0;
+  sink.flush();
+  expect(lines).toEqual([]);
+});
