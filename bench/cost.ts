@@ -48,9 +48,12 @@ export const ASSUMPTIONS = {
   eventNotifyShare: 0.1,
   /** Logger envelope around each record (level, timestamp, service, function context). */
   logEnvelopeBytes: 350,
-  /** CloudWatch metrics the guard emits: Evaluations×3 statuses, Findings×5 severities, Remediations×6, RemediationFailures. */
-  customMetrics: 15,
-  alarms: 12,
+  /**
+   * CloudWatch metrics the guard emits: Evaluations×3 statuses, Findings×5 severities, Remediations×6, RemediationFailures,
+   * DeliveryLatency×2 (events, the canary), CanaryFailures (the other failure counters exist only when something fails).
+   */
+  customMetrics: 18,
+  alarms: 13,
   /** The security controls the guard mirrors, per bucket and per group. */
   s3Controls: 7,
   sgControls: 6,
@@ -135,6 +138,11 @@ export function costModel(inputs: CostInputs): {
     { item: 'Schedule (EventBridge rule, once a day)', arithmetic: `${a.days} invocations a month`, usd: 0 },
     { item: 'KMS key + requests', arithmetic: `$${p.kmsKeyPerMonth} + ${emails} publishes / 10k × $${p.kmsPer10kRequests}`, usd: p.kmsKeyPerMonth + (emails / 1e4) * p.kmsPer10kRequests },
     { item: 'EventBridge (AWS service events, default bus) and the first CloudTrail management trail', arithmetic: 'no charge', usd: 0 },
+    {
+      item: 'GUARD_BLIND check and canary',
+      arithmetic: `${a.days} × (3 CloudTrail reads, 1 PutBucketPublicAccessBlock, 2 DynamoDB reads + 2 writes, 1 heartbeat write): CloudTrail's control-plane reads and S3's bucket-configuration calls are not billed`,
+      usd: ((a.days * 2) / 1e6) * p.dynamoPerMillionReads + ((a.days * 3) / 1e6) * p.dynamoPerMillionWrites,
+    },
   ].map((l) => ({ ...l, usd: r2(l.usd) }));
 
   const changes = events;
