@@ -1,4 +1,5 @@
 /** Cold-start reference for the sweep coordinator: the SDK clients it uses (and the DynamoDB marshaller), nothing else. */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -14,5 +15,7 @@ export const clients = [
   new SQSClient({ region: 'eu-west-1' }),
   new SNSClient({ region: 'eu-west-1' }),
   new DynamoDBClient({ region: 'eu-west-1' }),
+  // The GUARD_BLIND check reads the trails.
+  new CloudTrailClient({ region: 'eu-west-1' }),
 ];
 export const codec = { marshall, unmarshall };
