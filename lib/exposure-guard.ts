@@ -147,6 +147,9 @@ export class ExposureGuard extends Construct {
     this.securityGroupRule = this.apiCallRule('Ec2Calls',
       'Exposure Guard: EC2 calls that change security-group ingress or attach groups (successful calls only)',
       'aws.ec2', 'ec2.amazonaws.com', EC2_RULE_EVENT_NAMES, this.securityGroupFunction);
+    // The first sweep writes the first canary: the path it must come back through (the trail, the
+    // S3 rule and its function) exists before it runs, or the next run would call it silent.
+    this.sweep.firstSweep.executeAfter(this.s3Rule, this.s3Function, this.canary, ...(this.trail ? [this.trail] : []));
 
     // EventBridge writes undeliverable events into the KMS-encrypted queue, CloudWatch publishes
     // alarms to the encrypted ops topic. Naming the exact rule/alarm ARNs here would be a

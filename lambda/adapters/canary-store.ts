@@ -20,16 +20,27 @@ export class CanaryStore {
   }
 
   /**
-   * This run's write becomes the last; the one before is kept as prior unless it was this run's
-   * own (a retried run judges the same write again, not its own).
+   * This run's write becomes the last; the one before becomes prior unless it was this run's own
+   * (a retried run judges the same write again, not its own). Decided by the table, not by an
+   * earlier read, which may have failed or be stale.
    */
-  async recordWrite(write: CanaryWrite, before: CanaryState): Promise<void> {
-    const keepPrior = before.lastWrite !== undefined && before.lastWrite.run !== write.run;
-    await this.dynamodb.send(new UpdateItemCommand({
-      TableName: this.table, Key: KEY,
-      UpdateExpression: keepPrior ? 'SET lastWrite = :write, priorWrite = :prior' : 'SET lastWrite = :write',
-      ExpressionAttributeValues: marshall({ ':write': write, ...(keepPrior ? { ':prior': before.lastWrite } : {}) }, { removeUndefinedValues: true }),
-    }));
+  async recordWrite(write: CanaryWrite): Promise<void> {
+    const values = marshall({ ':write': write, ':run': write.run }, { removeUndefinedValues: true });
+    try {
+      await this.dynamodb.send(new UpdateItemCommand({
+        TableName: this.table, Key: KEY,
+        UpdateExpression: 'SET priorWrite = lastWrite, lastWrite = :write',
+        ConditionExpression: 'attribute_exists(lastWrite) AND lastWrite.#run <> :run',
+        ExpressionAttributeNames: { '#run': 'run' },
+        ExpressionAttributeValues: values,
+      }));
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      // The first write ever, or this run's own again: only the last write moves.
+      await this.dynamodb.send(new UpdateItemCommand({
+        TableName: this.table, Key: KEY, UpdateExpression: 'SET lastWrite = :write', ExpressionAttributeValues: marshall({ ':write': write }, { removeUndefinedValues: true }),
+      }));
+    }
   }
 
   /** Kept only if newer than the one recorded: a late duplicate delivery does not move it back. */

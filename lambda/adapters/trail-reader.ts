@@ -12,7 +12,15 @@ function reason(error: unknown): string {
   return `${e.name}: ${e.message}`;
 }
 
-async function readTrail(cloudtrail: CloudTrailClient, trail: Trail, region: string): Promise<TrailSnapshot> {
+/** The account a trail's ARN names (an organization trail's is the management account). */
+function accountOf(arn: string | undefined): string | undefined {
+  return arn?.split(':')[4] || undefined;
+}
+
+/** CloudTrail's answer when a member account asks for its organization trail's selectors. */
+const FOREIGN_TRAIL_ERRORS = new Set(['CloudTrailARNInvalidException', 'AccessDeniedException', 'TrailNotFoundException', 'UnsupportedOperationException']);
+
+async function readTrail(clientFor: (region: string) => CloudTrailClient, trail: Trail, region: string, account: string | undefined): Promise<TrailSnapshot> {
   const snapshot: TrailSnapshot = {
     name: trail.Name ?? trail.TrailARN ?? '(unnamed trail)',
     ...(trail.TrailARN ? { arn: trail.TrailARN } : {}),
@@ -25,9 +33,10 @@ async function readTrail(cloudtrail: CloudTrailClient, trail: Trail, region: str
   // A shadow trail (another home region, or another account's organization trail) is named by its ARN.
   const name = trail.TrailARN ?? trail.Name;
   const unreadable: NonNullable<TrailSnapshot['unreadable']> = {};
+  // GetTrailStatus answers for a shadow trail here (by ARN); the selectors are asked of the trail's home region.
   const [status, selectors] = await Promise.allSettled([
-    cloudtrail.send(new GetTrailStatusCommand({ Name: name })),
-    cloudtrail.send(new GetEventSelectorsCommand({ TrailName: name })),
+    clientFor(region).send(new GetTrailStatusCommand({ Name: name })),
+    clientFor(snapshot.homeRegion ?? region).send(new GetEventSelectorsCommand({ TrailName: name })),
   ]);
   if (status.status === 'fulfilled') {
     if (typeof status.value.IsLogging === 'boolean') snapshot.logging = status.value.IsLogging;
@@ -38,17 +47,22 @@ async function readTrail(cloudtrail: CloudTrailClient, trail: Trail, region: str
       ...(selectors.value.EventSelectors ? { basic: selectors.value.EventSelectors as BasicEventSelector[] } : {}),
       ...(selectors.value.AdvancedEventSelectors ? { advanced: selectors.value.AdvancedEventSelectors as AdvancedEventSelector[] } : {}),
     };
+  } else if (snapshot.organization && account !== undefined && accountOf(trail.TrailARN) !== account && FOREIGN_TRAIL_ERRORS.has(describeError(selectors.reason).name)) {
+    snapshot.selectorsHidden = reason(selectors.reason);
   } else unreadable.selectors = reason(selectors.reason);
   if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
   return snapshot;
 }
 
-export async function readTrails(cloudtrail: CloudTrailClient, region: string): Promise<TrailsSnapshot> {
+export async function readTrails(clientFor: (region: string) => CloudTrailClient, region: string, account: string | undefined): Promise<TrailsSnapshot> {
   let trails: Trail[];
   try {
-    trails = (await cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
+    trails = (await clientFor(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }))).trailList ?? [];
   } catch (error) {
     return { region, unreadable: reason(error) };
   }
-  return { region, trails: await Promise.all(trails.map((t) => readTrail(cloudtrail, t, region))) };
+  // A few trails at most (CloudTrail allows five per region): read one after another, gently.
+  const read: TrailSnapshot[] = [];
+  for (const t of trails) read.push(await readTrail(clientFor, t, region, account));
+  return { region, trails: read };
 }

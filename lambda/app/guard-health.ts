@@ -55,7 +55,7 @@ async function readCanary(store: CanaryStore): Promise<{ state?: CanaryState; er
 }
 
 /** Re-applies the canary's own Block Public Access: a write the S3 rule matches that changes nothing. */
-async function writeCanary(run: string, deps: GuardHealthDeps, before: CanaryState | undefined): Promise<void> {
+async function writeCanary(run: string, deps: GuardHealthDeps): Promise<void> {
   const at = deps.now().toISOString();
   const s3 = deps.clients.client(S3Client, { account: deps.defaultAccount, region: deps.defaultRegion });
   let write: { run: string; at: string; requestId?: string; error?: string };
@@ -72,7 +72,7 @@ async function writeCanary(run: string, deps: GuardHealthDeps, before: CanarySta
     deps.logger.error('canary write failed', { schemaVersion: AUDIT_SCHEMA_VERSION, run, bucket: deps.canaryWriter.bucket, error: e });
   }
   try {
-    await deps.canaryWriter.store.recordWrite(write, before ?? {});
+    await deps.canaryWriter.store.recordWrite(write);
   } catch (error) {
     deps.metrics?.count('CanaryFailures');
     deps.logger.error('canary write failed', { schemaVersion: AUDIT_SCHEMA_VERSION, run, step: 'recording the write', error: describeError(error) });
@@ -83,11 +83,12 @@ export async function checkGuardHealth(run: string, deps: GuardHealthDeps): Prom
   const account = deps.defaultAccount;
   const region = deps.defaultRegion;
   if (!account || !region) throw new Error('the guard\'s health check needs the function\'s account and region');
-  const cloudtrail = deps.clients.client(CloudTrailClient, { account, region });
-  const [trails, canaryRead] = await Promise.all([readTrails(cloudtrail, region), readCanary(deps.canaryWriter.store)]);
+  // Adaptive retries: one throttled read would otherwise be a CRITICAL INCOMPLETE to two topics.
+  const cloudtrail = (r: string) => deps.clients.client(CloudTrailClient, { account, region: r }, { retryMode: 'adaptive', maxAttempts: 8 });
+  const [trails, canaryRead] = await Promise.all([readTrails(cloudtrail, region, account), readCanary(deps.canaryWriter.store)]);
   const coverage = trailCoverage(trails, NEEDED_EVENTS);
   const canary: CanaryVerdict = canaryRead.state
-    ? judgeCanary(canaryRead.state, run)
+    ? judgeCanary(canaryRead.state, run, deps.now())
     : { kind: 'unknown', reason: `the canary's state could not be read (${canaryRead.error ?? 'unknown error'})` };
   deps.logger.info('guard health', {
     schemaVersion: AUDIT_SCHEMA_VERSION, run,
@@ -105,6 +106,6 @@ export async function checkGuardHealth(run: string, deps: GuardHealthDeps): Prom
     return await processTarget({ type: 'guard', account, region }, undefined, guardDeps, async () => ({ result }));
   } finally {
     // Whatever the message did, this run's canary goes out: the next run judges it.
-    await writeCanary(run, deps, canaryRead.state);
+    await writeCanary(run, deps);
   }
 }

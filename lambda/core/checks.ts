@@ -7,6 +7,7 @@ import type { Finding, FindingOf, RemediatedBy } from './findings';
 import type { RemediationModes } from './model/settings';
 import type { BucketField } from './s3/reads';
 import type { GroupField } from './sg/reads';
+import type { GuardField } from './guard/evaluate';
 
 export type CheckResource = 's3-bucket' | 's3-account' | 'security-group' | 'guard' | 'any';
 
@@ -29,7 +30,7 @@ export interface CheckFacts {
   /** The remediation mode whose action closes it, if any. */
   remediation?: keyof RemediationModes;
   /** The snapshot fields it reads: when one is unknown, the check does not run and says so. */
-  reads: readonly (BucketField | GroupField)[];
+  reads: readonly (BucketField | GroupField | GuardField)[];
   /**
    * Where its message goes: `own` on the resource evaluated; `account` only on the account
    * resource (one account setting must not send one message per bucket).
@@ -112,7 +113,7 @@ export const CHECKS = {
   },
   GUARD_BLIND: {
     verdict: 'Exposure Guard is blind',
-    reads: [], resource: 'guard', controls: [], cis: [], pages: 'own',
+    reads: ['trails', 'canary'], resource: 'guard', controls: [], cis: [], pages: 'own',
     summary: 'no logging trail delivers this region\'s management write events to EventBridge (trails, their status and event selectors, shadow and organization trails included), or the sweep\'s canary change to the stack\'s own bucket never came back as an event',
     severity: 'CRITICAL',
   },

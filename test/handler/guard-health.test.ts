@@ -162,13 +162,23 @@ describe('the trail check', () => {
     expect(result.findings[0]?.fix).toContain(`aws cloudtrail start-logging --name ${TRAIL_ARN} --region eu-west-1`);
   });
 
-  test('advanced selectors that leave out EC2\'s management events: blind, naming the service', async () => {
+  test('advanced selectors that log management reads only: blind, naming both services', async () => {
     trailOk();
     cloudtrail.on(GetEventSelectorsCommand).resolves({ ...META, TrailARN: TRAIL_ARN, AdvancedEventSelectors: [
-      { Name: 'Management events but EC2', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'eventSource', NotEquals: ['ec2.amazonaws.com'] }] },
+      { Name: 'Management reads', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['true'] }] },
     ] });
     const result = await resultOf('run-1');
-    expect(result.findings[0]?.evidence).toMatchObject({ trail: { trails: [{ reason: 'its event selectors log no management write events from ec2.amazonaws.com' }] } });
+    expect(result.findings[0]?.evidence).toMatchObject({ trail: { trails: [{ reason: 'its event selectors log no management write events from s3.amazonaws.com; no management write events from ec2.amazonaws.com' }] } });
+  });
+
+  test('a member account\'s organization trail: status by ARN, selectors refused (CloudTrailARNInvalidException), taken as covering', async () => {
+    const arn = 'arn:aws:cloudtrail:us-east-1:999988887777:trail/aws-controltower-BaselineCloudTrail';
+    cloudtrail.on(DescribeTrailsCommand).resolves({ ...META, trailList: [{ Name: 'aws-controltower-BaselineCloudTrail', TrailARN: arn, HomeRegion: 'us-east-1', IsMultiRegionTrail: true, IsOrganizationTrail: true }] });
+    cloudtrail.on(GetTrailStatusCommand, { Name: arn }).resolves({ ...META, IsLogging: true });
+    cloudtrail.on(GetEventSelectorsCommand, { TrailName: arn }).rejects(cloudTrailError('CloudTrailARNInvalidException', 400, `AccountID in ARN is wrong, you can only access resources with AccountID ${ACCOUNT}`));
+    const result = await resultOf('run-1');
+    expect(result.findings).toEqual([]);
+    expect(result.unknown).toEqual(['canary']);
   });
 
   test('a multi-region trail of another home region is read by its ARN (a shadow trail) and covers this region', async () => {
@@ -177,14 +187,14 @@ describe('the trail check', () => {
     cloudtrail.on(GetTrailStatusCommand, { Name: arn }).resolves({ ...META, IsLogging: true });
     cloudtrail.on(GetEventSelectorsCommand, { TrailName: arn }).resolves({ ...META, TrailARN: arn, EventSelectors: [{ ReadWriteType: 'WriteOnly', IncludeManagementEvents: true }] });
     const result = await resultOf('run-1');
-    expect(result.status).toBe('COMPLIANT');
+    expect(result.findings).toEqual([]);
     expect(published()).toEqual([]);
   });
 
   test('DescribeTrails denied: INCOMPLETE (CRITICAL: it could hide blindness), never taken as covered', async () => {
     cloudtrail.on(DescribeTrailsCommand).rejects(cloudTrailError('AccessDeniedException', 400, `User: arn:aws:sts::${ACCOUNT}:assumed-role/coordinator/fn is not authorized to perform: cloudtrail:DescribeTrails`));
     const result = await resultOf('run-1');
-    expect(result).toMatchObject({ status: 'INCOMPLETE', unknown: ['trails'] });
+    expect(result).toMatchObject({ status: 'INCOMPLETE', unknown: ['trails', 'canary'] });
     expect(result.findings.map((f) => [f.checkId, f.severity])).toEqual([['EVALUATION_INCOMPLETE', 'CRITICAL']]);
     expect(published().map((m) => m.topic).sort()).toEqual([FINDINGS, OPS]);
   });
@@ -202,8 +212,10 @@ describe('the canary', () => {
     expect(state.lastWrite).toEqual({ run: 'run-1', at: '2026-12-02T03:00:00.000Z', requestId: 'K9ZQ3V1T8ABCD001' });
   });
 
-  test('the first run after deploy cannot judge a canary yet: nothing is raised', async () => {
-    expect((await resultOf('run-1')).status).toBe('COMPLIANT');
+  test('the first run after deploy cannot judge a canary yet: nothing is raised, and nothing is taken as proven (the canary stays unknown)', async () => {
+    const result = await resultOf('run-1');
+    expect(result).toMatchObject({ status: 'INCOMPLETE', findings: [], unknown: ['canary'], unknownReasons: { canary: 'no canary has been written yet: this sweep writes the first, the next one judges it' } });
+    expect(published()).toEqual([]);
     expect(logger.find('guard health')[0]?.data).toMatchObject({ canary: { kind: 'unproven' } });
   });
 
@@ -243,6 +255,44 @@ describe('the canary', () => {
     expect(resolved.map((m) => m.topic).sort()).toEqual([FINDINGS, OPS]);
     expect(resolved[0]?.subject).toMatch(/^\[CRITICAL\] Resolved: event path/);
     expect(resolved[0]?.email).toContain('RESOLVED');
+  });
+
+  test('GUARD_BLIND open, then the canary cannot be judged (its write failed): it stays open, no "resolved"', async () => {
+    await resultOf('run-1');
+    now = new Date('2026-12-03T03:00:00.000Z');
+    s3.on(PutPublicAccessBlockCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    expect((await resultOf('run-2')).findings.map((f) => f.checkId)).toEqual(['GUARD_BLIND']);
+    now = new Date('2026-12-03T15:00:00.000Z');
+    const unknown = await resultOf('run-3');
+    expect(unknown).toMatchObject({ status: 'INCOMPLETE', unknown: ['canary'] });
+    expect(published().filter((m) => m.subject.includes('Resolved'))).toEqual([]);
+  });
+
+  test('a change by the coordinator\'s role that does not turn every flag on is not a heartbeat: it is evaluated', async () => {
+    mockBucketAccount({ s3, s3control });
+    const e = canaryEvent('K9ZQ3V1T8ABCD001', new Date('2026-12-02T03:00:00Z'));
+    (e.detail.requestParameters as { PublicAccessBlockConfiguration: Record<string, boolean> }).PublicAccessBlockConfiguration.RestrictPublicBuckets = false;
+    const outcomes = await processEvent(e, s3FunctionDeps(new Date('2026-12-02T03:00:10Z')), evaluateS3EventTarget);
+    expect(outcomes.map((o) => o.kind)).toEqual(['evaluated']);
+    expect(logger.find('canary heartbeat')).toEqual([]);
+  });
+
+  test('an event time far in the future is not a heartbeat (it would answer every later write)', async () => {
+    mockBucketAccount({ s3, s3control });
+    await processEvent(canaryEvent('K9ZQ3V1T8ABCD001', new Date('2099-01-01T00:00:00Z')), s3FunctionDeps(new Date('2026-12-02T03:00:10Z')), evaluateS3EventTarget);
+    expect((await new CanaryStore(dynamo, 'ledger').read()).lastHeartbeat).toBeUndefined();
+  });
+
+  test('a retried run after a failed state read still keeps the write before it to judge (the table decides, not the read)', async () => {
+    await resultOf('run-1');
+    now = new Date('2026-12-03T03:00:00.000Z');
+    table.failNext('GetItem', Object.assign(new Error('Internal server error'), { name: 'InternalServerError' }));
+    await resultOf('run-2');
+    const state = await new CanaryStore(dynamo, 'ledger').read();
+    expect([state.priorWrite?.run, state.lastWrite?.run]).toEqual(['run-1', 'run-2']);
+    await resultOf('run-2');
+    const again = await new CanaryStore(dynamo, 'ledger').read();
+    expect([again.priorWrite?.run, again.lastWrite?.run]).toEqual(['run-1', 'run-2']);
   });
 
   test('a retried run judges the write before its own: it does not raise for its own write\'s event not being back yet', async () => {

@@ -49,6 +49,9 @@ function holds(current: Item | undefined, condition: string | undefined, values:
     return !!current && !current.digestSentAt
       && (!current.digestClaimId || current.digestClaimId.S === values?.[':c']?.S || (current.digestClaimedAt?.S ?? '') < (values?.[':stale']?.S ?? ''));
   }
+  if (condition === 'attribute_exists(lastWrite) AND lastWrite.#run <> :run') {
+    return !!current?.lastWrite && current.lastWrite.M?.run?.S !== values?.[':run']?.S;
+  }
   if (condition === 'attribute_not_exists(lastHeartbeat) OR lastHeartbeat.eventTime < :t') {
     return !current?.lastHeartbeat || (current.lastHeartbeat.M?.eventTime?.S ?? '') < (values?.[':t']?.S ?? '');
   }
@@ -75,8 +78,8 @@ function applyUpdate(current: Item | undefined, key: Item, update: string, value
       return { ...item, digestSentAt: values[':now']!, digestMessageId: values[':m']! };
     case 'SET lastWrite = :write':
       return { ...item, lastWrite: values[':write']! };
-    case 'SET lastWrite = :write, priorWrite = :prior':
-      return { ...item, lastWrite: values[':write']!, priorWrite: values[':prior']! };
+    case 'SET priorWrite = lastWrite, lastWrite = :write':
+      return { ...item, priorWrite: item.lastWrite!, lastWrite: values[':write']! };
     case 'SET lastHeartbeat = :hb':
       return { ...item, lastHeartbeat: values[':hb']! };
     default:

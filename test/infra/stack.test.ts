@@ -521,7 +521,7 @@ describe('configuration', () => {
 describe('cdk-nag AwsSolutions', () => {
   test.each([
     ['defaults', {}],
-    ['every option set', { notificationEmails: ['secops@example.com'], notifyMinSeverity: 'HIGH', allowedPublicPorts: [443], logRetentionDays: 90 }],
+    ['every option set', { notificationEmails: ['secops@example.com'], notifyMinSeverity: 'HIGH', allowedPublicPorts: [443], logRetentionDays: 90, createTrail: true }],
   ])('%s: no unacknowledged finding, and every acknowledgement has a reason', (_name, input) => {
     const { app, stack } = synth(input as ExposureGuardConfigInput, { nag: true });
     expect(nagViolations(app)).toEqual([]);
@@ -643,6 +643,14 @@ describe('the sweep and the findings ledger', () => {
     const writers = Object.entries(template.findResources('AWS::IAM::Policy'))
       .filter(([, p]) => JSON.stringify(p).includes('PutBucketPublicAccessBlock')).map(([id]) => id);
     expect(writers).toEqual([expect.stringMatching(/^GuardSweepCoordinatorRole/)]);
+  });
+
+  test('the first sweep (the first canary) runs only after the path it must come back through exists: the S3 rule, its function, the canary, the trail', () => {
+    const { template: withTrail } = synth({ createTrail: true });
+    const trigger = Object.values(withTrail.findResources('Custom::Trigger'))[0] as { DependsOn: string[] };
+    for (const id of [/^GuardS3Calls/, /^GuardS3EvaluatorFunction/, /^GuardCanaryBucket/, /^GuardTrail[0-9A-F]{8}$/]) {
+      expect(trigger.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(id)]));
+    }
   });
 
   test('a failed canary write raises an alarm on the ops topic', () => {

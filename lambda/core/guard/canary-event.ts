@@ -22,6 +22,17 @@ function bucketOf(detail: Record<string, unknown>): string | undefined {
   return isObject(params) ? firstString(params.bucketName) : undefined;
 }
 
+/** The canary's write turns every flag on; anything else, even by the coordinator's role, is a real change. */
+function allFlagsOn(detail: Record<string, unknown>): boolean {
+  const params = detail.requestParameters;
+  const config = isObject(params) ? params.PublicAccessBlockConfiguration : undefined;
+  if (!isObject(config)) return false;
+  return ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'].every((f) => config[f] === true || config[f] === 'true');
+}
+
+/** An eventTime this far after the function took the event up is not a clock's skew: not a heartbeat. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
 export function canaryHeartbeatOf(event: unknown, trigger: Trigger | undefined, canary: CanaryIdentity, receivedAt: Date): CanaryHeartbeat | undefined {
   if (!isObject(event) || !isObject(event.detail)) return undefined;
   const detail = event.detail;
@@ -29,9 +40,11 @@ export function canaryHeartbeatOf(event: unknown, trigger: Trigger | undefined, 
   if (detail.errorCode !== undefined && detail.errorCode !== null) return undefined;
   if (bucketOf(detail) !== canary.bucket) return undefined;
   if (!isOwnCall(trigger, canary.writerRole, canary.account)) return undefined;
+  if (!allFlagsOn(detail)) return undefined;
   const eventTime = trigger?.time;
   const delayMs = deliveryLatencyMs(eventTime, receivedAt);
   if (!eventTime || delayMs === undefined) return undefined;
+  if (Date.parse(eventTime) > receivedAt.getTime() + FUTURE_TOLERANCE_MS) return undefined;
   const requestId = firstString(detail.requestID);
   return {
     eventTime, receivedAt: receivedAt.toISOString(), delayMs,

@@ -44,22 +44,40 @@ export type CanaryVerdict =
  */
 const CLOCK_TOLERANCE_MS = 60_000;
 
-/** The write this run judges: the latest one not its own. */
-export function judgedWrite(state: CanaryState, run: string): CanaryWrite | undefined {
-  return state.lastWrite?.run === run ? state.priorWrite : state.lastWrite;
+/**
+ * A write younger than this is not judged (the one before it is): CloudTrail → EventBridge takes
+ * up to minutes, so a run soon after another (a retry, a manual run, a short schedule) would
+ * otherwise call a write silent that is still on its way.
+ */
+export const MIN_JUDGED_AGE_MS = 15 * 60_000;
+
+/** The write this run judges: the latest one that is not its own and old enough to have come back. */
+export function judgedWrite(state: CanaryState, run: string, now: Date): CanaryWrite | undefined {
+  const oldEnough = (w: CanaryWrite | undefined) => w !== undefined && w.run !== run && now.getTime() - Date.parse(w.at) >= MIN_JUDGED_AGE_MS;
+  if (oldEnough(state.lastWrite)) return state.lastWrite;
+  if (oldEnough(state.priorWrite)) return state.priorWrite;
+  return undefined;
 }
 
+/**
+ * The S3 request id decides; only a write recorded without one (the SDK gave none) falls back on
+ * the event time, which a heartbeat from the future could otherwise satisfy for good.
+ */
 function answers(heartbeat: CanaryHeartbeat | undefined, write: CanaryWrite): boolean {
   if (!heartbeat) return false;
-  if (heartbeat.requestId !== undefined && write.requestId !== undefined && heartbeat.requestId === write.requestId) return true;
+  if (write.requestId !== undefined) return heartbeat.requestId === write.requestId;
   const sent = Date.parse(write.at);
   const seen = Date.parse(heartbeat.eventTime);
   return Number.isFinite(sent) && Number.isFinite(seen) && seen >= sent - CLOCK_TOLERANCE_MS;
 }
 
-export function judgeCanary(state: CanaryState, run: string): CanaryVerdict {
-  const write = judgedWrite(state, run);
-  if (!write) return { kind: 'unproven', reason: 'no canary has been written yet: this sweep writes the first, the next one judges it' };
+export function judgeCanary(state: CanaryState, run: string, now: Date): CanaryVerdict {
+  const write = judgedWrite(state, run, now);
+  if (!write) {
+    return { kind: 'unproven', reason: state.lastWrite || state.priorWrite
+      ? 'no canary write old enough to judge (the last is under 15 minutes old): the next sweep judges it'
+      : 'no canary has been written yet: this sweep writes the first, the next one judges it' };
+  }
   if (write.error !== undefined) {
     return { kind: 'unknown', reason: `the previous sweep could not write the canary (${write.error}), so the event path is unproven` };
   }

@@ -12,6 +12,9 @@ import type { Coverage } from './trail-coverage';
 
 export const GUARD_RESOURCE_ID = 'event-path';
 
+/** What the check reads: while either is unknown (or the canary not yet proven), an open GUARD_BLIND stays open. */
+export type GuardField = 'trails' | 'canary';
+
 export interface GuardHealth {
   account: string;
   region: string;
@@ -93,6 +96,9 @@ export function evaluateGuard(health: GuardHealth): EvaluationResult {
   }
   const blind = blindFinding(health);
   const incomplete = incompleteFinding(resource, `Exposure Guard's event path in ${health.region}`, unread);
-  return buildResult(resource, [...(blind ? [blind] : []), ...(incomplete ? [incomplete] : [])], unread.map((u) => u.field),
-    Object.fromEntries(unread.map((u) => [u.field, u.reason ?? 'not read'])));
+  // Not yet proven (no canary judged yet) is not a failure to tell anyone about, but it is not sight
+  // either: the field stays unknown, so nothing is taken as closed on its account.
+  const reasons: Record<string, string> = Object.fromEntries(unread.map((u) => [u.field, u.reason ?? 'not read']));
+  if (health.canary.kind === 'unproven') reasons.canary = health.canary.reason;
+  return buildResult(resource, [...(blind ? [blind] : []), ...(incomplete ? [incomplete] : [])], Object.keys(reasons), reasons);
 }

@@ -43,6 +43,11 @@ export interface TrailSnapshot {
   selectors?: { basic?: BasicEventSelector[]; advanced?: AdvancedEventSelector[] };
   /** Why `logging` or `selectors` is absent. */
   unreadable?: { logging?: string; selectors?: string };
+  /**
+   * Another account's organization trail: CloudTrail shows its selectors to the management
+   * account only. Logging is then taken as covering, and the canary proves the delivery.
+   */
+  selectorsHidden?: string;
 }
 
 export interface TrailsSnapshot {
@@ -97,7 +102,10 @@ function fieldsOf(event: NeededEvent): Record<string, string> {
 function advancedLogs(selector: AdvancedEventSelector, event: NeededEvent): { logs: boolean; why?: string } {
   const fields = fieldsOf(event);
   const list = selector.FieldSelectors ?? [];
-  if (!list.some((f) => f.Field === 'eventCategory')) return { logs: false, why: 'a selector without eventCategory' };
+  const category = list.filter((f) => f.Field === 'eventCategory');
+  if (category.length === 0) return { logs: false, why: 'a selector without eventCategory' };
+  // A data or network-activity selector says nothing about management events.
+  if (!category.every((f) => passes(f, 'Management'))) return { logs: false };
   for (const f of list) {
     const value = f.Field === undefined ? undefined : fields[f.Field];
     if (value === undefined) return { logs: false, why: `a selector filters on ${f.Field ?? 'an unnamed field'}, which the guard cannot judge` };
@@ -155,6 +163,9 @@ function judgeTrail(trail: TrailSnapshot, region: string, needed: readonly Neede
     }
   }
   if (trail.logging === undefined) return { ...base, covers: 'unknown', reason: `its status could not be read (${trail.unreadable?.logging ?? 'unknown error'})` };
+  if (trail.selectors === undefined && trail.selectorsHidden !== undefined) {
+    return { ...base, covers: 'yes', reason: `logging; an organization trail whose event selectors only its management account can read (${trail.selectorsHidden}): the canary checks that events arrive` };
+  }
   if (trail.selectors === undefined) return { ...base, covers: 'unknown', reason: `its event selectors could not be read (${trail.unreadable?.selectors ?? 'unknown error'})` };
   return { ...base, covers: 'yes' };
 }

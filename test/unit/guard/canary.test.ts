@@ -1,5 +1,8 @@
 /** Judging the canary: the write before this run's, and whether its event came back. */
-import { judgeCanary, type CanaryHeartbeat, type CanaryWrite } from '../../../lambda/core/guard/canary';
+import { judgeCanary as judgeAt, type CanaryHeartbeat, type CanaryState, type CanaryWrite } from '../../../lambda/core/guard/canary';
+
+/** Judged the next day unless said otherwise: every write is old enough. */
+const judgeCanary = (state: CanaryState, run: string, now = new Date('2026-12-09T00:00:00Z')) => judgeAt(state, run, now);
 
 const W1: CanaryWrite = { run: 'run-1', at: '2026-12-02T03:00:00.120Z', requestId: 'K9ZQ3V1T8ABCD001' };
 const W2: CanaryWrite = { run: 'run-2', at: '2026-12-03T03:00:00.250Z', requestId: 'K9ZQ3V1T8ABCD002' };
@@ -38,6 +41,17 @@ test('heartbeat late: it arrives after the sweep that judged it (silent then), a
 test('a retried run judges the write before its own, not its own (whose event may not be back yet)', () => {
   expect(judgeCanary({ priorWrite: W1, lastWrite: W2, lastHeartbeat: heartbeat(W1) }, 'run-2').kind).toBe('alive');
   expect(judgeCanary({ lastWrite: W2 }, 'run-2').kind).toBe('unproven');
+});
+
+test('a write under 15 minutes old is not judged yet (its event may be on its way): the one before it is', () => {
+  const soon = new Date(Date.parse(W2.at) + 5 * 60_000);
+  expect(judgeCanary({ priorWrite: W1, lastWrite: W2, lastHeartbeat: heartbeat(W1) }, 'run-3', soon).kind).toBe('alive');
+  expect(judgeCanary({ lastWrite: W2 }, 'run-3', soon)).toEqual({ kind: 'unproven', reason: 'no canary write old enough to judge (the last is under 15 minutes old): the next sweep judges it' });
+});
+
+test('the request id decides: a heartbeat with a later (even a future) event time does not answer a write it is not for', () => {
+  const future = heartbeat(W1, 1_000, { eventTime: '2099-01-01T00:00:00Z' });
+  expect(judgeCanary({ priorWrite: W1, lastWrite: W2, lastHeartbeat: future }, 'run-3').kind).toBe('silent');
 });
 
 test('without a request id on either side, the event time decides (whole seconds, another clock: a minute of tolerance)', () => {
