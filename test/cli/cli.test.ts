@@ -9,7 +9,7 @@ import { runCli, type CliIo } from '../../bin/cli';
 import packageJson from '../../package.json';
 
 // The spawned bin runs the compiled CLI: build it from these sources first, so it is never stale.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 beforeAll(() => (require('../../scripts/build-cli.js') as { buildCli: () => Promise<void> }).buildCli(), 60_000);
 
 const ROOT = join(__dirname, '..', '..');
@@ -149,8 +149,8 @@ describe('--version and help', () => {
   });
 
   test.each([
-    [['--help'], /^usage:\n  exposure-guard evaluate bucket/],
-    [['help'], /^usage:\n  exposure-guard evaluate bucket/],
+    [['--help'], /^usage:\n {2}exposure-guard evaluate bucket/],
+    [['help'], /^usage:\n {2}exposure-guard evaluate bucket/],
     [['help', 'scan'], /^usage: exposure-guard scan/],
     [['scan', '--help'], /^usage: exposure-guard scan/],
     [['help', 'evaluate'], /^usage: exposure-guard evaluate bucket\|security-group/],
@@ -176,9 +176,9 @@ describe('evaluate --format text: what the email would say', () => {
   test('the subject and the email body of the notifier, not a second rendering', () => {
     const r = run(['evaluate', 'bucket', '-', '--format', 'text'], publicBucket);
     expect(r.code).toBe(0);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { composeNotification } = require('../../lambda/core/notification/compose') as typeof import('../../lambda/core/notification/compose');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const { resolveSettings } = require('../../lambda/core/model/settings') as typeof import('../../lambda/core/model/settings');
     const json = run(['evaluate', 'bucket', '-'], publicBucket).json as unknown as Parameters<typeof composeNotification>[0];
     const message = composeNotification(json, resolveSettings())!;
