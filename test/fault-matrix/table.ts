@@ -96,8 +96,8 @@ export const MATRIX: readonly CallRow[] = [
   { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-incomplete', 'server error': 'scan-incomplete', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },
   { ...read(BUCKET_LISTINGS.buckets), path: 'scan', field: 'buckets', outcomes: SCAN_LISTING },
   { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'scan', field: 'accountPublicAccessBlock', outcomes: SCAN_LISTING },
-  { service: 'EC2', call: 'DescribeSecurityGroups', iam: 'ec2:DescribeSecurityGroups', path: 'scan', field: 'securityGroups', outcomes: SCAN_LISTING },
-  { service: 'EC2', call: 'DescribeRegions', iam: 'ec2:DescribeRegions', path: 'scan', field: 'regions', outcomes: SCAN_LISTING },
+  { service: 'EC2', call: 'DescribeSecurityGroups', path: 'scan', field: 'securityGroups', outcomes: SCAN_LISTING },
+  { service: 'EC2', call: 'DescribeRegions', path: 'scan', field: 'regions', outcomes: SCAN_LISTING },
 ];
 
 const WORDS: Record<Outcome, string> = {
