@@ -1,19 +1,26 @@
 /**
  * `exposure-guard`: the evaluator and the event parser on the command line, same code as the
- * Lambda functions. Exit codes: 0 evaluated, 1 findings at or above --fail-on, 2 bad input.
+ * Lambda functions. Exit codes: 0 evaluated, 1 --fail-on reached, 2 bad input, 3 internal error.
+ *
+ * This module loads no AWS SDK: `scan` (and `--config`'s validator) are required only when used,
+ * and the compiled CLI (scripts/build-cli.js) puts them in bundles of their own, so `evaluate`
+ * starts about as fast as Node itself.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import packageJson from '../package.json';
 import { errorMessage } from '../lambda/core/model/errors';
 import { evaluateBucket } from '../lambda/core/s3/evaluator';
-import { isAtLeast, isSeverity } from '../lambda/core/model/severity';
+import { isSeverity } from '../lambda/core/model/severity';
 import { resolveSettings, type GuardSettings } from '../lambda/core/model/settings';
 import { bucketSnapshotProblem } from '../lambda/core/s3/snapshot-validation';
 import { targets } from '../lambda/core/events/targets';
+import { composeNotification } from '../lambda/core/notification/compose';
 import type { BucketSnapshot, EvaluationResult, Severity } from '../lambda/core/model/types';
 import type { ClientFactory } from '../lambda/adapters/clients';
 import { InputError } from './cli-errors';
-import { runScan } from './cli-scan';
+import { gate } from './cli-gate';
+import { helpFor, USAGE } from './cli-help';
 import { evaluateSecurityGroupInput } from './cli-security-group';
 
 export interface CliIo {
@@ -21,18 +28,9 @@ export interface CliIo {
   stderr(text: string): void;
   readFile(path: string): string;
   readStdin(): string;
+  /** Progress bars for `scan` only on a terminal. @default false */
+  stderrIsTTY?: boolean;
 }
-
-
-
-const USAGE = `usage:
-  exposure-guard evaluate bucket FILE|-          evaluate a BucketSnapshot
-  exposure-guard evaluate security-group FILE|-  evaluate a SecurityGroupSnapshot or describe-security-groups output
-  exposure-guard targets FILE|-                  what an EventBridge CloudTrail event makes the guard re-evaluate
-  exposure-guard scan [--json] [--region R]      every bucket and security group of the caller's account (read-only)
-options:
-  --config FILE        the exposureGuard configuration object (same as cdk.json context)
-  --fail-on SEVERITY   exit 1 when a finding is at or above SEVERITY (LOW, MEDIUM, HIGH, CRITICAL)`;
 
 function readInput(file: string, io: CliIo): { label: string; value: unknown } {
   const label = file === '-' ? 'stdin' : file;
@@ -69,9 +67,20 @@ function evaluateBucketInput({ label, value }: { label: string; value: unknown }
   return evaluateBucket(value as BucketSnapshot, settings);
 }
 
-function exitFor(result: EvaluationResult, failOn: Severity | undefined): number {
-  if (!failOn) return 0;
-  return result.findings.some((f) => isAtLeast(f.severity, failOn)) ? 1 : 0;
+/**
+ * What the email would say (the notifier's own renderer), or, when no message would go out, why
+ * not and what was found below the threshold.
+ */
+function asText(result: EvaluationResult, settings: GuardSettings): string {
+  const message = composeNotification(result, settings);
+  if (message) return `Subject: ${message.subject}\n\n${message.email}\n`;
+  const { type, id } = result.resource;
+  const below = result.findings.map((f) => `  [${f.severity}${f.latent ? ', latent' : ''}] ${f.checkId}: ${f.title}`);
+  return [
+    `No message would be sent for ${type} ${id}: nothing at or above notifyMinSeverity (${settings.notifyMinSeverity}). Status ${result.status}.`,
+    ...(below.length > 0 ? ['Findings below it (logged, not sent):', ...below] : []),
+    ...(result.unknown.length > 0 ? [`Not read: ${result.unknown.join(', ')}`] : []),
+  ].join('\n') + '\n';
 }
 
 /** Argument parsing whose errors are bad input (exit 2, with the usage). */
@@ -90,6 +99,12 @@ function failOnOf(value: string | undefined): Severity | undefined {
   return failOn;
 }
 
+function formatOf(value: string | undefined, json: boolean | undefined, fallback: 'json' | 'text'): 'json' | 'text' {
+  if (value !== undefined && value !== 'json' && value !== 'text') throw new InputError(`--format: "${value}" is not a format (json, text)`);
+  if (json && value === 'text') throw new InputError('--json and --format text: give one of them');
+  return json ? 'json' : (value as 'json' | 'text' | undefined) ?? fallback;
+}
+
 /** Exit 2 for bad input (one line, the usage when it helps); exit 3 for a fault of the CLI itself. */
 function report(error: unknown, io: CliIo): number {
   if (error instanceof InputError) {
@@ -101,23 +116,33 @@ function report(error: unknown, io: CliIo): number {
   return 3;
 }
 
+const COMMON = {
+  config: { type: 'string' },
+  'fail-on': { type: 'string' },
+  'allow-incomplete': { type: 'boolean' },
+  format: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+function printHelp(command: string | undefined, io: CliIo): number {
+  const text = helpFor(command);
+  if (text === undefined) throw new InputError(`help: unknown command "${command}"`, true);
+  io.stdout(`${text}\n`);
+  return 0;
+}
+
 export function runCli(argv: string[], io: CliIo): number {
   try {
-    const { values, positionals } = parsing(() => parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        config: { type: 'string' },
-        'fail-on': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-    if (values.help) {
-      io.stdout(`${USAGE}\n`);
+    const { values, positionals } = parsing(() => parseArgs({ args: argv, allowPositionals: true, options: COMMON }));
+    const [command, ...rest] = positionals;
+    if (values.version) {
+      io.stdout(`${packageJson.version}\n`);
       return 0;
     }
+    if (command === 'help') return printHelp(rest[0], io);
+    if (values.help) return printHelp(command, io);
     const failOn = failOnOf(values['fail-on']);
-    const [command, ...rest] = positionals;
 
     if (command === 'targets') {
       const [file] = rest;
@@ -128,13 +153,16 @@ export function runCli(argv: string[], io: CliIo): number {
     if (command === 'evaluate') {
       const [kind, file] = rest;
       if (!file || rest.length > 2) throw new InputError('evaluate takes a kind (bucket, security-group) and one FILE or -', true);
+      const format = formatOf(values.format, false, 'json');
       const settings = loadSettings(values.config, io);
       let result: EvaluationResult;
       if (kind === 'bucket') result = evaluateBucketInput(readInput(file, io), settings);
       else if (kind === 'security-group') result = evaluateSecurityGroupInput(readInput(file, io), settings);
       else throw new InputError(`evaluate: unknown kind "${kind}" (bucket, security-group)`, true);
-      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      return exitFor(result, failOn);
+      io.stdout(format === 'text' ? asText(result, settings) : `${JSON.stringify(result, null, 2)}\n`);
+      const verdict = gate([result], failOn, values['allow-incomplete'] === true);
+      if (verdict.line) io.stderr(`exposure-guard: ${verdict.line}\n`);
+      return verdict.code;
     }
     throw new InputError(command ? `unknown command "${command}"` : 'no command given', true);
   } catch (error) {
@@ -151,11 +179,22 @@ export async function runScanCommand(argv: string[], io: CliIo, clients?: Client
   try {
     const { values } = parsing(() => parseArgs({
       args: argv, allowPositionals: false,
-      options: { json: { type: 'boolean' }, region: { type: 'string' }, config: { type: 'string' }, 'fail-on': { type: 'string' } },
+      options: { ...COMMON, json: { type: 'boolean' }, region: { type: 'string' }, regions: { type: 'string' } },
     }));
+    if (values.help) return printHelp('scan', io);
+    if (values.version) {
+      io.stdout(`${packageJson.version}\n`);
+      return 0;
+    }
+    const format = formatOf(values.format, values.json, 'text');
+    const failOn = failOnOf(values['fail-on']);
+    const settings = loadSettings(values.config, io);
+    // The SDK is loaded here, not at start: evaluate and targets never pay for it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runScan, progressFor } = require('./cli-scan') as typeof import('./cli-scan');
     return await runScan({
-      json: values.json === true, region: values.region, failOn: failOnOf(values['fail-on']), settings: loadSettings(values.config, io), clients,
-      out: io.stdout, err: io.stderr,
+      format, region: values.region, regions: values.regions, failOn, allowIncomplete: values['allow-incomplete'] === true, settings, clients,
+      out: io.stdout, err: io.stderr, progress: progressFor(io.stderrIsTTY === true),
     });
   } catch (error) {
     return report(error, io);
@@ -170,6 +209,7 @@ export function main(): void {
     stderr: (t) => process.stderr.write(t),
     readFile: (p) => readFileSync(p, 'utf8'),
     readStdin: () => readFileSync(0, 'utf8'),
+    stderrIsTTY: process.stderr.isTTY === true,
   };
   if (argv[0] === 'scan') {
     void runScanCommand(argv.slice(1), io).then((code) => { process.exitCode = code; });

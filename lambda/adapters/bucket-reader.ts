@@ -153,7 +153,11 @@ export async function readBucket(
 }
 
 export async function readAccount(s3control: S3ControlClient, account: string, region?: string, options: ReadOptions = {}): Promise<AccountSnapshot> {
-  const field = await readAccountPublicAccessBlock(s3control, account);
+  return accountSnapshotOf(await readAccountPublicAccessBlock(s3control, account), account, region, options);
+}
+
+/** The account snapshot from its one read (a shared one, or its own), with readAccount's transient rule. */
+export function accountSnapshotOf(field: AccountBpaRead, account: string, region?: string, options: ReadOptions = {}): AccountSnapshot {
   if (isTransient(field) && (options.transient ?? 'throw') === 'throw') throw field.transient;
   const snapshot: AccountSnapshot = { account, ...(region ? { region } : {}) };
   if (field.ok) snapshot.accountPublicAccessBlock = field.value;

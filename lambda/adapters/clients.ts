@@ -15,7 +15,7 @@ export interface ClientConfig {
   retryMode?: string;
   followRegionRedirects?: boolean;
   /** NodeHttpHandler options; the SDK builds the handler from them. */
-  requestHandler?: { connectionTimeout?: number; requestTimeout?: number };
+  requestHandler?: { connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
 }
 
 export type ClientClass<T> = new (config: ClientConfig) => T;
@@ -30,8 +30,10 @@ export interface ClientFactory {
  * answer; each is retried like any other transient failure: one stalled call costs at most about
  * 27 s over 5 attempts, well under the function timeout (GuardFunction: 120 s, for the few
  * sequential rounds of an evaluation), so the error is ours to report, not a timeout's.
+ * `throwOnRequestTimeout`: without it the SDK's HTTP handler (@smithy/node-http-handler 4.x) only
+ * logs a warning when requestTimeout passes and keeps waiting.
  */
-export const REQUEST_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000 } as const;
+export const REQUEST_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true } as const;
 
 /** Standard retry mode with a few more attempts than the default: reads are cheap, losing one is not. */
 export const RETRY: ClientConfig = { maxAttempts: 5, retryMode: 'standard', requestHandler: REQUEST_TIMEOUTS };

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/block-public-access';
-import { readAccount, readBucket } from '../adapters/bucket-reader';
+import { accountSnapshotOf, readAccount, readBucket } from '../adapters/bucket-reader';
 import { planBlockPublicAccess, withRemediation } from '../core/remediation/plan';
 import { evaluateAccount, evaluateBucket } from '../core/s3/evaluator';
 import { remediationConcerns } from '../core/checks';
@@ -20,7 +20,10 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
   const s3control = deps.clients.client(S3ControlClient, where);
   if (target.type === 's3-account') {
     const { remediation } = deps.settings;
-    const snapshot = await readAccount(s3control, target.account, where.region);
+    // Shared when many buckets are evaluated together (the scan): the setting is read once.
+    const snapshot = deps.accountPublicAccessBlock
+      ? accountSnapshotOf(await deps.accountPublicAccessBlock, target.account, where.region)
+      : await readAccount(s3control, target.account, where.region);
     const result = evaluateAccount(snapshot);
     const plan = planBlockPublicAccess({
       mode: remediation.s3AccountPublicAccess, modeKey: 's3AccountPublicAccess',

@@ -32,9 +32,22 @@ export interface SweepStats {
   failed: number;
 }
 
+/** A resource as the listing gives it, before it is read. */
+export interface ListedResource {
+  type: 's3-bucket' | 'security-group';
+  id: string;
+  /** A security group's name. */
+  name?: string;
+  region?: string;
+}
+
 export interface SweepOptions {
   /** Resources in flight at once. */
   concurrency: number;
+  /** Retry and timeout settings of the sweep's clients. @default SWEEP_CLIENT_CONFIG */
+  clientConfig?: ClientConfig;
+  /** Called with each resource the listing gives (and the filter keeps), before it is read: progress, names. */
+  onListed?: (resource: ListedResource) => void;
   /** Called with each outcome as it completes; nothing is kept. */
   onOutcome?: (outcome: TargetOutcome) => void;
   /** Called with a resource whose evaluation was logged but whose message could not be published. */
@@ -97,29 +110,36 @@ function tally(stats: SweepStats, outcome: TargetOutcome, options: SweepOptions)
   options.onOutcome?.(outcome);
 }
 
-export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
+export async function sweepBuckets(deps: PipelineDeps, options: SweepOptions & Pick<BucketPassOptions, 'includeBucket'>): Promise<SweepStats> {
   const account = deps.defaultAccount;
   const where = { account, region: deps.defaultRegion };
+  const retry = options.clientConfig ?? SWEEP_CLIENT_CONFIG;
+  // The account-level setting is read once and shared by the account result and every bucket
+  // (it never rejects: a failure is a field, so it cannot go unawaited).
+  let shared = deps.accountPublicAccessBlock ?? readAccountPublicAccessBlock(deps.clients.client(S3ControlClient, where, retry), account);
   // The account level once: its finding is paged there, not on every bucket. Not a bucket, so
   // not in the stats. It runs first, so the buckets then see the account setting after any fix.
   if (account) {
     const resource: ResourceRef = { type: 's3-account', id: account, account, region: where.region };
     try {
-      options.onOutcome?.(await processTarget({ type: 's3-account', account, region: where.region }, undefined, deps, async (target, d) => {
+      const outcome = await processTarget({ type: 's3-account', account, region: where.region }, undefined, { ...deps, accountPublicAccessBlock: shared }, async (target, d) => {
         try {
           return await evaluateS3Target(target, d);
         } catch (error) {
           // A read that keeps failing is the account's INCOMPLETE finding, logged and notified like any other.
           return { result: unreadable(resource, error, deps.settings) };
         }
-      }));
+      });
+      // A fix the guard just applied changed the setting: the buckets read it again.
+      if (outcome.kind === 'evaluated' && outcome.result.remediation?.outcome === 'APPLIED') shared = readAccountPublicAccessBlock(deps.clients.client(S3ControlClient, where, retry), account);
+      options.onOutcome?.(outcome);
     } catch (error) {
       // Only the publish can fail here; 'notification failed' is in the audit log. Say so, and sweep the buckets anyway.
       deps.logger.error('sweep step failed', { step: 'account', account, error: describeError(error) });
     }
   }
   // No deadline here: the sweep runs every bucket.
-  const { evaluated, incomplete, gone, failed } = await evaluateEveryBucket(deps, options);
+  const { evaluated, incomplete, gone, failed } = await evaluateEveryBucket({ ...deps, accountPublicAccessBlock: shared }, options);
   return { evaluated, incomplete, gone, failed };
 }
 
@@ -130,6 +150,8 @@ export interface BucketPassOptions extends SweepOptions {
   shouldContinue?: () => boolean;
   /** The event that started the pass (an account-level change), carried into every bucket's result. */
   trigger?: Trigger;
+  /** Which listed buckets to evaluate (the CLI's `--region`); the rest are not read. @default every bucket */
+  includeBucket?: (bucket: { name: string; region?: string }) => boolean;
 }
 
 /**
@@ -144,8 +166,16 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
   const s3control = deps.clients.client(S3ControlClient, where, retry);
   const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
   // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
-  const shared = { ...deps, accountPublicAccessBlock: readAccountPublicAccessBlock(s3control, account) };
-  const exhausted = await pool(listBuckets(s3), options.concurrency, async (bucket) => {
+  const shared = { ...deps, accountPublicAccessBlock: deps.accountPublicAccessBlock ?? readAccountPublicAccessBlock(s3control, account) };
+  const include = options.includeBucket ?? (() => true);
+  async function* listed() {
+    for await (const bucket of listBuckets(s3)) {
+      if (!include(bucket)) continue;
+      options.onListed?.({ type: 's3-bucket', id: bucket.name, ...(bucket.region ? { region: bucket.region } : {}) });
+      yield bucket;
+    }
+  }
+  const exhausted = await pool(listed(), options.concurrency, async (bucket) => {
     await settle(stats, options, bucket.name, () => sweepOneBucket(bucket, { s3, s3control }, shared, options.trigger));
   }, options.shouldContinue);
   return { ...stats, stopped: !exhausted };
@@ -188,10 +218,13 @@ export function sweepOneGroup(snapshot: SecurityGroupSnapshot, ec2: EC2Client, d
 
 export async function sweepSecurityGroups(deps: PipelineDeps, options: SweepOptions): Promise<SweepStats> {
   const where = { account: deps.defaultAccount, region: deps.defaultRegion };
-  const ec2 = deps.clients.client(EC2Client, where, SWEEP_CLIENT_CONFIG);
+  const ec2 = deps.clients.client(EC2Client, where, options.clientConfig ?? SWEEP_CLIENT_CONFIG);
   const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
   async function* snapshots() {
-    for await (const batch of securityGroupBatches(ec2, where)) yield* batch;
+    for await (const batch of securityGroupBatches(ec2, where)) {
+      for (const g of batch) options.onListed?.({ type: 'security-group', id: g.GroupId, ...(g.GroupName !== undefined ? { name: g.GroupName } : {}), ...(where.region ? { region: where.region } : {}) });
+      yield* batch;
+    }
   }
   await pool(snapshots(), options.concurrency, async (snapshot) => {
     await settle(stats, options, snapshot.GroupId, () => sweepOneGroup(snapshot, ec2, deps));

@@ -6,6 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, type CliIo } from '../../bin/cli';
+import packageJson from '../../package.json';
+
+// The spawned bin runs the compiled CLI: build it from these sources first, so it is never stale.
+ 
+beforeAll(() => (require('../../scripts/build-cli.js') as { buildCli: () => Promise<void> }).buildCli(), 60_000);
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -115,7 +120,7 @@ describe('targets', () => {
   });
 });
 
-test('the installed bin works as a user runs it (spawned, stdin, exit codes)', () => {
+test('the installed bin works as a user runs it (spawned, stdin, exit codes; the compiled CLI, no TypeScript at start)', () => {
   const bin = join(ROOT, 'bin', 'exposure-guard.js');
   const ok = spawnSync(process.execPath, [bin, 'evaluate', 'bucket', '-', '--fail-on', 'HIGH'], { input: publicBucket, encoding: 'utf8' });
   expect(ok.status).toBe(1);
@@ -123,6 +128,122 @@ test('the installed bin works as a user runs it (spawned, stdin, exit codes)', (
   const bad = spawnSync(process.execPath, [bin, 'evaluate', 'bucket', '-'], { input: '{oops', encoding: 'utf8' });
   expect(bad.status).toBe(2);
   expect(bad.stderr).not.toMatch(/^\s+at /m);
+  expect(bad.stderr).not.toMatch(/dist\/cli\.js is missing/);
+  const version = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+  expect([version.status, version.stdout]).toEqual([0, `${packageJson.version}\n`]);
+  const help = spawnSync(process.execPath, [bin, 'scan', '--help'], { encoding: 'utf8' });
+  expect(help.status).toBe(0);
+  expect(help.stdout).toMatch(/^usage: exposure-guard scan/);
+});
+
+test('the compiled evaluate loads no AWS SDK: scan is a bundle of its own', () => {
+  const probe = `require(${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+  const loaded = JSON.parse(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).stdout) as string[];
+  expect(loaded.filter((p) => /@aws-sdk|scan\.js|config\.js/.test(p))).toEqual([]);
+});
+
+describe('--version and help', () => {
+  test('--version prints the package version, exit 0', () => {
+    expect(run(['--version'])).toMatchObject({ code: 0, out: `${packageJson.version}\n` });
+    expect(run(['evaluate', '--version']).out).toBe(`${packageJson.version}\n`);
+  });
+
+  test.each([
+    [['--help'], /^usage:\n {2}exposure-guard evaluate bucket/],
+    [['help'], /^usage:\n {2}exposure-guard evaluate bucket/],
+    [['help', 'scan'], /^usage: exposure-guard scan/],
+    [['scan', '--help'], /^usage: exposure-guard scan/],
+    [['help', 'evaluate'], /^usage: exposure-guard evaluate bucket\|security-group/],
+    [['evaluate', '--help'], /^usage: exposure-guard evaluate bucket\|security-group/],
+    [['evaluate', 'bucket', '--help'], /^usage: exposure-guard evaluate bucket\|security-group/],
+    [['help', 'targets'], /^usage: exposure-guard targets FILE\|-/],
+    [['targets', '-h'], /^usage: exposure-guard targets FILE\|-/],
+  ])('%j → its help on stdout, exit 0', (argv, text) => {
+    const r = run(argv);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(text);
+    expect(r.err).toBe('');
+  });
+
+  test('help for a command that does not exist: exit 2 with the usage', () => {
+    const r = run(['help', 'frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^exposure-guard: help: unknown command "frobnicate"/);
+  });
+});
+
+describe('evaluate --format text: what the email would say', () => {
+  test('the subject and the email body of the notifier, not a second rendering', () => {
+    const r = run(['evaluate', 'bucket', '-', '--format', 'text'], publicBucket);
+    expect(r.code).toBe(0);
+     
+    const { composeNotification } = require('../../lambda/core/notification/compose') as typeof import('../../lambda/core/notification/compose');
+     
+    const { resolveSettings } = require('../../lambda/core/model/settings') as typeof import('../../lambda/core/model/settings');
+    const json = run(['evaluate', 'bucket', '-'], publicBucket).json as unknown as Parameters<typeof composeNotification>[0];
+    const message = composeNotification(json, resolveSettings())!;
+    expect(r.out).toBe(`Subject: ${message.subject}\n\n${message.email}\n`);
+    expect(r.out).toMatch(/^Subject: \[CRITICAL\] .*acme-site/);
+    expect(r.out).toContain('WHAT IS EXPOSED');
+  });
+
+  test('nothing that would send a message: says so, and lists what is below the threshold', () => {
+    const quiet = JSON.parse(publicBucket);
+    Object.assign(quiet, { policy: null, publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }, accountPublicAccessBlock: null, logging: false });
+    const r = run(['evaluate', 'bucket', '-', '--format', 'text'], JSON.stringify(quiet));
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('No message would be sent for s3-bucket acme-site: nothing at or above notifyMinSeverity (MEDIUM). Status NON_COMPLIANT.');
+    expect(r.out).toContain('[LOW] S3_LOGGING_OFF');
+  });
+
+  test('security groups too; json stays the default; a format that does not exist is bad input', () => {
+    const sg = readFileSync(join(FIXTURES, 'snapshots', 'sg-web-mixed-ssh.json'), 'utf8');
+    expect(run(['evaluate', 'security-group', '-', '--format', 'text'], sg).out).toMatch(/^Subject: \[CRITICAL\]/);
+    expect(run(['evaluate', 'security-group', '-'], sg).json.resource).toMatchObject({ type: 'security-group' });
+    const bad = run(['evaluate', 'bucket', '-', '--format', 'yaml'], publicBucket);
+    expect([bad.code, bad.err.trim()]).toEqual([2, 'exposure-guard: --format: "yaml" is not a format (json, text)']);
+  });
+});
+
+describe('null is "read, not configured" wherever the snapshot contract says so', () => {
+  test.each(['policy', 'acl', 'publicAccessBlock', 'accountPublicAccessBlock', 'objectOwnership', 'logging', 'website', 'tags'])('%s: null is accepted and read as not configured', (field) => {
+    const s = { ...JSON.parse(publicBucket), [field]: null };
+    const r = run(['evaluate', 'bucket', '-'], JSON.stringify(s));
+    expect(r.code).toBe(0);
+    expect(r.json.unknown).toEqual([]);
+  });
+
+  test('logging: null is logging off (S3.9), like false', () => {
+    const off = run(['evaluate', 'bucket', '-'], JSON.stringify({ ...JSON.parse(publicBucket), logging: false })).json.findings;
+    const none = run(['evaluate', 'bucket', '-'], JSON.stringify({ ...JSON.parse(publicBucket), logging: null })).json.findings;
+    expect(none).toEqual(off);
+    expect(none?.map((f) => f.checkId)).toContain('S3_LOGGING_OFF');
+  });
+
+  test('the README\'s own snapshot example evaluates', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const example = readme.split('<!-- bucket-snapshot-example -->')[1]?.match(/```json\n([\s\S]*?)```/)?.[1];
+    expect(example).toBeDefined();
+    const r = run(['evaluate', 'bucket', '-'], example);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ resource: { type: 's3-bucket', id: 'acme-site' }, status: 'NON_COMPLIANT', unknown: [] });
+    expect(r.json.findings?.[0]).toMatchObject({ checkId: 'S3_POLICY_PUBLIC', severity: 'HIGH' });
+  });
+});
+
+describe('--fail-on counts what could not be read', () => {
+  const unread = JSON.stringify({ ...JSON.parse(publicBucket), policy: undefined, unreadable: { policy: 'AccessDenied: Access Denied' }, publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false }, accountPublicAccessBlock: null });
+  test('an unread policy that could be public fails --fail-on HIGH, with a last stderr line', () => {
+    const r = run(['evaluate', 'bucket', '-', '--fail-on', 'HIGH'], unread);
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe('exposure-guard: --fail-on HIGH: failing because 1 resource could not be fully read and could hide a finding at or above HIGH (--allow-incomplete gates on what was read only)');
+  });
+  test('--allow-incomplete: exit 0, and says so', () => {
+    const r = run(['evaluate', 'bucket', '-', '--fail-on', 'HIGH', '--allow-incomplete'], unread);
+    expect(r.code).toBe(0);
+    expect(r.err.trim()).toMatch(/^exposure-guard: --fail-on HIGH: passing with --allow-incomplete although 1 resource/);
+  });
 });
 
 describe('evaluate security-group', () => {

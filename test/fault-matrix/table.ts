@@ -24,14 +24,17 @@ export type Fault = (typeof FAULTS)[number];
  * - `gone`: the resource no longer exists: a `resource gone` record, no finding.
  * - `reported`: the remediation is FAILED in the message, RemediationFailures raises its alarm.
  * - `verified`: the one id that is gone is retried without it; the report says what reads back.
- * - `scan-stops`: `exposure-guard scan` exits 2 with one line naming the call.
+ * - `scan-stops`: `exposure-guard scan` exits 2 with one line naming the call: the credentials or the
+ *   network reach nothing, so every other call would fail the same way.
+ * - `scan-incomplete`: `exposure-guard scan` reports an INCOMPLETE row for what the call could not
+ *   list or read, names it on stderr, and still reports everything else.
  * - `unledgered`: the findings ledger could not decide: the message goes out as without it (a repeat
  *   is better than silence), LedgerFailures raises its alarm.
  * - `logged`: the message went out; clearing its claim failed (tried three times): logged, counted
  *   (LedgerFailures), not retried by Lambda; past the claim's lease it may go out once more.
  * - `n/a`: the call cannot fail that way (a filtered Describe answers an empty list, never NotFound).
  */
-export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'unledgered' | 'logged' | 'n/a';
+export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'scan-incomplete' | 'unledgered' | 'logged' | 'n/a';
 
 export type Path = 'bucket event' | 'account event' | 'group event' | 'instance event' | 'prefix-list event' | 'bucket enforce' | 'account enforce' | 'group enforce' | 'scan';
 
@@ -57,6 +60,8 @@ function read(row: ReadRow, gone?: string): Pick<CallRow, 'service' | 'call' | '
 }
 
 const READ = { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'incomplete' } as const;
+
+const SCAN_LISTING = { throttled: 'scan-incomplete', 'server error': 'scan-incomplete', 'timeout or reset': 'scan-incomplete', 'access denied': 'scan-incomplete', 'not found': 'n/a' } as const;
 
 export const MATRIX: readonly CallRow[] = [
   { ...read(BUCKET_READS.policy), path: 'bucket event', field: 'policy', outcomes: { ...READ, 'not found': 'not-configured' } },
@@ -86,7 +91,13 @@ export const MATRIX: readonly CallRow[] = [
   { service: 'DynamoDB', call: 'Query', iam: 'dynamodb:Query', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'unledgered', 'server error': 'unledgered', 'timeout or reset': 'unledgered', 'access denied': 'unledgered', 'not found': 'unledgered' } },
   { service: 'DynamoDB', call: 'TransactWriteItems', iam: 'dynamodb:PutItem', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'unledgered', 'server error': 'unledgered', 'timeout or reset': 'unledgered', 'access denied': 'unledgered', 'not found': 'unledgered' } },
   { service: 'DynamoDB', call: 'UpdateItem', iam: 'dynamodb:UpdateItem', path: 'bucket event', notFound: 'ResourceNotFoundException', outcomes: { throttled: 'logged', 'server error': 'logged', 'timeout or reset': 'logged', 'access denied': 'logged', 'not found': 'logged' } },
-  { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-stops', 'server error': 'scan-stops', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },
+  // The CLI's listings: each failure is a row of its own; only an STS call that reaches nothing stops the scan
+  // (GetCallerIdentity needs no permission: its "denied" is InvalidClientTokenId, bad credentials).
+  { service: 'STS', call: 'GetCallerIdentity', path: 'scan', outcomes: { throttled: 'scan-incomplete', 'server error': 'scan-incomplete', 'timeout or reset': 'scan-stops', 'access denied': 'scan-stops', 'not found': 'n/a' } },
+  { ...read(BUCKET_LISTINGS.buckets), path: 'scan', field: 'buckets', outcomes: SCAN_LISTING },
+  { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'scan', field: 'accountPublicAccessBlock', outcomes: SCAN_LISTING },
+  { service: 'EC2', call: 'DescribeSecurityGroups', path: 'scan', field: 'securityGroups', outcomes: SCAN_LISTING },
+  { service: 'EC2', call: 'DescribeRegions', path: 'scan', field: 'regions', outcomes: SCAN_LISTING },
 ];
 
 const WORDS: Record<Outcome, string> = {
@@ -98,7 +109,8 @@ const WORDS: Record<Outcome, string> = {
   gone: 'resource gone (logged, no finding)',
   reported: 'remediation FAILED in the message; RemediationFailures alarm',
   verified: 'retried without the missing id; reported as read back',
-  'scan-stops': 'scan exits 2 naming the call',
+  'scan-stops': 'scan exits 2 naming the call (credentials or network: nothing else could be read)',
+  'scan-incomplete': 'scan reports an INCOMPLETE row for what it could not list or read, names it on stderr, and reports everything else',
   unledgered: 'the message goes out without the ledger (a repeat, never silence); LedgerFailures alarm',
   logged: 'the message went out; clearing its claim (tried three times) is logged and counted (LedgerFailures), not retried by Lambda (past the claim\'s lease it may go out once more)',
   'n/a': 'cannot happen',

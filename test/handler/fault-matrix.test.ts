@@ -143,7 +143,7 @@ function inject(row: CallRow, error: Error): void {
   STUBS[row.service].on(commandOf(row.service, row.call.replace(/ \(account\)$/, ''))).rejects(error);
 }
 
-async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; scanCode?: number; scanErr?: string }> {
+async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; scanCode?: number; scanErr?: string; scanOut?: string }> {
   const event = {
     'bucket event': 's3-put-bucket-policy.json', 'bucket enforce': 's3-put-bucket-policy.json',
     'account event': 's3-delete-account-public-access-block.json', 'account enforce': 's3-delete-account-public-access-block.json',
@@ -152,9 +152,10 @@ async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; sc
   }[row.path];
   if (row.path === 'scan') {
     let err = '';
-    const scanCode = await runScanCommand(['--json'], { stdout: () => undefined, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' },
-      new LocalClientFactory('eu-west-1'));
-    return { outcome: 'resolved', scanCode, scanErr: err };
+    let out = '';
+    const scanCode = await runScanCommand(['--json', ...(row.call === 'DescribeRegions' ? ['--regions', 'all'] : [])],
+      { stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, readFile: () => '', readStdin: () => '' }, new LocalClientFactory('eu-west-1'));
+    return { outcome: 'resolved', scanCode, scanErr: err, scanOut: out };
   }
   const modes: Record<string, Record<string, string>> = {
     'bucket enforce': { s3BucketPublicAccess: 'enforce' }, 'account enforce': { s3AccountPublicAccess: 'enforce' }, 'group enforce': { securityGroupIngress: 'enforce' },
@@ -189,7 +190,7 @@ describe.each(cells)('%s, %s', (_name, fault, row) => {
   const expected = row.outcomes[fault];
   test.each(errorsFor(row, fault).map((e) => [e.name === 'Error' ? (e as { code?: string }).code ?? 'Error' : e.name, e] as const))(`${expected} (%s)`, async (_n, error) => {
     inject(row, error);
-    const { outcome, scanCode, scanErr } = await run(row);
+    const { outcome, scanCode, scanErr, scanOut } = await run(row);
     // never COMPLIANT on a failed read, whatever the outcome
     expect(evaluations().filter((e) => e.status === 'COMPLIANT')).toEqual([]);
     switch (expected) {
@@ -253,7 +254,20 @@ describe.each(cells)('%s, %s', (_name, fault, row) => {
         expect(scanCode).toBe(2);
         expect(scanErr?.trim().split('\n')).toHaveLength(1);
         expect(scanErr).toContain('GetCallerIdentity');
+        expect(scanErr).toMatch(/network error|timed out|credentials/);
         break;
+      case 'scan-incomplete': {
+        expect(scanCode).toBe(0);
+        const results = JSON.parse(scanOut ?? '[]') as EvaluationResult[];
+        expect(results.filter((r) => r.status === 'INCOMPLETE').length).toBeGreaterThan(0);
+        expect(results.filter((r) => r.status === 'COMPLIANT')).toEqual([]);
+        // everything the failed call did not decide is still reported
+        const found = results.flatMap((r) => r.findings.map((f) => f.checkId));
+        if (row.call !== 'ListBuckets') expect(found).toContain('S3_POLICY_PUBLIC');
+        if (row.call !== 'DescribeSecurityGroups') expect(found).toContain('SG_OPEN_HIGH_RISK_PORT');
+        expect(scanErr).toContain(row.call === 'GetPublicAccessBlock (account)' ? 'GetAccountPublicAccessBlock' : row.call);
+        break;
+      }
       default:
         throw new Error(`unexpected outcome ${expected}`);
     }
@@ -283,7 +297,7 @@ test('every read of every reads table is in the matrix, with its IAM action', ()
 
 test('every AWS call the handlers and the CLI make is in the matrix', () => {
   const sources = ['lambda/adapters/bucket-reader.ts', 'lambda/adapters/security-group-reader.ts', 'lambda/adapters/inventory.ts', 'lambda/adapters/target-resolver.ts',
-    'lambda/adapters/block-public-access.ts', 'lambda/adapters/security-group-remediator.ts', 'lambda/adapters/sns-notifier.ts', 'bin/cli-scan.ts']
+    'lambda/adapters/block-public-access.ts', 'lambda/adapters/security-group-remediator.ts', 'lambda/adapters/sns-notifier.ts', 'bin/cli-scan.ts', 'bin/scan-regions.ts']
     .map((f) => readFileSync(join(__dirname, '..', '..', f), 'utf8')).join('\n');
   // S3 Control's commands share S3's names; the code imports them under an "Account" alias.
   const alias: Record<string, string> = { GetAccountPublicAccessBlock: 'GetPublicAccessBlock (account)', PutAccountPublicAccessBlock: 'PutPublicAccessBlock (account)' };

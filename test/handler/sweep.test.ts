@@ -4,7 +4,7 @@
  * read in batches.
  */
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListEntriesCommand } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -56,8 +56,8 @@ test('buckets: paginated list, the account evaluated once, gone and unreadable b
   expect(stats).toEqual({ evaluated: 1, incomplete: 1, gone: 1, failed: 0 });
   expect(logger.find('sweep step failed')).toEqual([]);
   expect(s3).toHaveReceivedCommandTimes(ListBucketsCommand, 2);
-  // once for the account target itself, once (after any account fix) shared by every bucket
-  expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 2);
+  // once, shared by the account target and every bucket
+  expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 1);
   // the ACL read kept failing: only that field is unknown, everything read fine is kept and judged
   const broken = outcomes.find((o) => o.kind === 'evaluated' && o.result.resource.id === 'broken-one');
   expect(broken).toMatchObject({ result: {
@@ -153,6 +153,21 @@ test('security groups: a batch read that keeps failing leaves that field unknown
     unknown: ['networkInterfaces'], unknownReasons: { networkInterfaces: expect.stringMatching(/^RequestLimitExceeded/) },
     findings: [expect.objectContaining({ checkId: 'SG_OPEN_HIGH_RISK_PORT', severity: 'CRITICAL' }), expect.objectContaining({ checkId: 'EVALUATION_INCOMPLETE' })],
   } });
+});
+
+test('an account fix the sweep applied is read again before the buckets are judged against it', async () => {
+  s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'public-one', BucketRegion: 'eu-west-1' }] });
+  let accountFlags = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+  mockBucketAccount({ s3, s3control }, { accountPublicAccessBlock: () => ({ PublicAccessBlockConfiguration: accountFlags }) });
+  s3control.on(PutAccountPublicAccessBlockCommand).callsFake(() => { accountFlags = ALL_ON; return Promise.resolve(META); });
+  const outcomes: TargetOutcome[] = [];
+  const enforcing = deps();
+  enforcing.settings = { ...enforcing.settings, remediation: { ...enforcing.settings.remediation, s3AccountPublicAccess: 'enforce' } };
+  await sweepBuckets(enforcing, { concurrency: 1, onOutcome: (o) => outcomes.push(o) });
+  // the account's own read, the re-read that verifies the fix, and one for the buckets after it
+  expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 3);
+  const bucket = outcomes.find((o) => o.kind === 'evaluated' && o.result.resource.type === 's3-bucket');
+  expect(bucket?.kind === 'evaluated' && bucket.result.findings.map((f) => f.checkId)).not.toContain('S3_ACCOUNT_BPA_OFF');
 });
 
 test('the sweep reads a private bucket with five calls; website and tags only for a bucket that grants publicly', async () => {

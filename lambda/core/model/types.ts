@@ -52,9 +52,10 @@ export interface BucketSnapshot {
   publicAccessBlock?: PublicAccessBlockFlags | null;
   accountPublicAccessBlock?: PublicAccessBlockFlags | null;
   objectOwnership?: ObjectOwnership | string | null;
-  logging?: boolean;
-  website?: boolean;
-  tags?: Record<string, string>;
+  /** null (a snapshot file's "read, not configured") is logging off, website hosting off, no tags. */
+  logging?: boolean | null;
+  website?: boolean | null;
+  tags?: Record<string, string> | null;
   /** Why a field is absent, when the reader knows (e.g. "policy: AccessDenied"). */
   unreadable?: Record<string, string>;
 }

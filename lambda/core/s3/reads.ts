@@ -41,9 +41,9 @@ export const BUCKET_READS = {
     service: 'S3', command: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', grant: 'bucket', shape: 'string', nullable: true,
     notConfigured: { error: 'OwnershipControlsNotFoundError', value: null },
   },
-  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'boolean' },
-  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', context: true, notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
-  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', context: true, notConfigured: { error: 'NoSuchTagSet', value: {} } },
+  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'boolean', nullable: true },
+  website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', nullable: true, context: true, notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
+  tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', nullable: true, context: true, notConfigured: { error: 'NoSuchTagSet', value: {} } },
 } as const satisfies { [F in BucketField]: Row<F> };
 
 /** Listings: every bucket is re-evaluated after an account-level change, and by the sweep. */
