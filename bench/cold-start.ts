@@ -59,6 +59,9 @@ const FUNCTION_ENV: Record<string, string> = {
   NODE_OPTIONS: '--enable-source-maps',
   LEDGER_TABLE: 'ExposureGuard-GuardLedgerTable',
   SWEEP_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/ExposureGuard-GuardSweepBatches',
+  CANARY_BUCKET: 'exposureguard-guardcanarybucket-1x2y3z4w5v6u',
+  OPS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:ops',
+  CANARY_WRITER_ROLE: 'ExposureGuard-GuardSweepCoordinatorRole',
 };
 
 export interface ColdStartFunction {
