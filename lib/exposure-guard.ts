@@ -32,6 +32,14 @@ export interface ExposureGuardProps {
 
 const HANDLERS = path.join(__dirname, '..', 'lambda', 'handlers');
 
+/** `rate(6 hours)` → 21600; a cron schedule has no fixed interval (undefined). */
+export function rateSeconds(schedule: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule.trim());
+  if (!m) return undefined;
+  const unit = m[2]!.startsWith('minute') ? 60 : m[2]!.startsWith('hour') ? 3_600 : 86_400;
+  return Number(m[1]) * unit;
+}
+
 /** Sweep workers at once (the event source mapping's maximumConcurrency, 2 to 1000): the sweep's cap on the account's API rates. */
 export const SWEEP_MAXIMUM_CONCURRENCY = 10;
 
@@ -174,6 +182,7 @@ export class ExposureGuard extends Construct {
         { id: 'DeadLetters', queue: this.deadLetterQueue, what: 'an event or invocation reached the dead-letter queue, so a change went unevaluated' },
         { id: 'SweepDeadLetters', queue: this.sweep.deadLetterQueue, what: 'a sweep batch failed three times and is kept in the sweep\'s dead-letter queue, so its resources were not swept and the run sends no digest' },
       ],
+      ...(rateSeconds(config.sweepSchedule) !== undefined ? { sweepIntervalSeconds: rateSeconds(config.sweepSchedule) } : {}),
     });
   }
 

@@ -13,7 +13,15 @@ export interface OperationsProps {
   readonly functions: GuardFunction[];
   /** Each queue where something the guard should have evaluated ends up, and what it means there. */
   readonly deadLetterQueues: { id: string; queue: sqs.IQueue; what: string }[];
+  /**
+   * Seconds between sweeps, when the schedule is a rate: no canary heartbeat in two of them is an
+   * alarm of its own, which holds even when the sweep itself never runs.
+   */
+  readonly sweepIntervalSeconds?: number;
 }
+
+/** CloudWatch evaluates at most seven days of periods; a period is at most a day. */
+const MAX_ALARM_SPAN_S = 7 * 86_400;
 
 /**
  * Watching the watcher: alarms when events are lost or a function fails, and the saved Logs
@@ -61,6 +69,8 @@ export class Operations extends Construct {
       'Exposure Guard: the previous sweep never finished (some batches are still queued or in the sweep\'s dead-letter queue), so its resources were not all swept and it sent no digest. Read the "sweep unfinished" and "sweep batch failed" records.'));
     this.alarms.push(this.onGuardMetric('CanaryFailures',
       'Exposure Guard: the sweep could not write its canary (or record the write), so the next sweep cannot prove the event path works and reports it INCOMPLETE. Read the "canary write failed" records; check the canary bucket, the coordinator\'s role and any SCP.'));
+    const heartbeat = props.sweepIntervalSeconds !== undefined ? this.heartbeatAlarm(props.sweepIntervalSeconds) : undefined;
+    if (heartbeat) this.alarms.push(heartbeat);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);
@@ -93,6 +103,27 @@ export class Operations extends Construct {
     ];
     queries.forEach(([name, queryString], i) => {
       new logs.QueryDefinition(this, `Query${i}`, { queryDefinitionName: `ExposureGuard/${name}`, queryString, logGroups });
+    });
+  }
+
+  /**
+   * The dead man's switch: no canary heartbeat over two sweep intervals. Missing data breaches, so
+   * a sweep that stopped running (schedule disabled, coordinator failing early) is heard too.
+   */
+  private heartbeatAlarm(intervalSeconds: number): cloudwatch.Alarm | undefined {
+    const period = Math.min(86_400, Math.max(300, Math.ceil(intervalSeconds / 60) * 60));
+    const periods = Math.ceil((2 * intervalSeconds) / period);
+    if (period * periods > MAX_ALARM_SPAN_S) return undefined;
+    return new cloudwatch.Alarm(this, 'CanaryHeartbeatMissing', {
+      alarmDescription: 'Exposure Guard: no canary heartbeat for two sweep intervals: either the sweep is not running (its schedule rule, the coordinator\'s errors) or its canary change never reaches the S3 function (trail, EventBridge rule, the function). Until it clears, changes may go unseen.',
+      metric: new cloudwatch.Metric({
+        namespace: 'ExposureGuard', metricName: 'DeliveryLatency', dimensionsMap: { service: 'exposure-guard', path: 'canary' }, period: Duration.seconds(period), statistic: 'SampleCount',
+      }),
+      threshold: 1,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
   }
 

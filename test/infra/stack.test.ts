@@ -653,6 +653,16 @@ describe('the sweep and the findings ledger', () => {
     }
   });
 
+  test('the dead man\'s switch: no canary heartbeat in two sweep intervals (missing data breaches) alarms on the ops topic, whether or not the sweep runs', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'DeliveryLatency', Namespace: 'ExposureGuard', Statistic: 'SampleCount', Period: 86_400, EvaluationPeriods: 2, DatapointsToAlarm: 2,
+      Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching',
+      Dimensions: Match.arrayWith([{ Name: 'path', Value: 'canary' }]), AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
+    });
+    synth({ sweepSchedule: 'rate(6 hours)' }).template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeliveryLatency', Period: 21_600, EvaluationPeriods: 2 });
+    expect(JSON.stringify(synth({ sweepSchedule: 'cron(0 3 * * ? *)' }).template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('DeliveryLatency');
+  });
+
   test('a failed canary write raises an alarm on the ops topic', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'CanaryFailures', Namespace: 'ExposureGuard', AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
