@@ -12,7 +12,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CanaryStore } from '../../lambda/adapters/canary-store';
-import { LocalClientFactory, type ClientClass, type ClientConfig, type ClientFactory, type Where } from '../../lambda/adapters/clients';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { SweepRuns } from '../../lambda/adapters/sweep-runs';
@@ -25,6 +24,7 @@ import type { EvaluationResult } from '../../lambda/core/model/types';
 import { cloudTrailFixture } from '../fixtures/load';
 import { cloudTrailError, s3Error, snsError } from '../helpers/aws-errors';
 import { simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
+import { OneAttempt } from '../helpers/one-attempt';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { META, mockBucketAccount } from '../helpers/s3-account';
 
@@ -49,13 +49,6 @@ let table: SimulatedTable;
 let counted: string[];
 let observed: { name: string; value: number; dimensions?: Record<string, string> }[];
 let requestIds: string[];
-
-class OneAttempt implements ClientFactory {
-  private readonly inner = new LocalClientFactory('eu-west-1');
-  client<T>(cls: ClientClass<T>, where: Where, extra: ClientConfig = {}): T {
-    return this.inner.client(cls, where, { ...extra, maxAttempts: 1 });
-  }
-}
 
 const dynamo = new DynamoDBClient({ region: 'eu-west-1', maxAttempts: 1 });
 const metrics = () => ({

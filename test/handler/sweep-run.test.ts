@@ -13,7 +13,6 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LocalClientFactory, type ClientClass, type ClientConfig, type ClientFactory, type Where } from '../../lambda/adapters/clients';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { SweepRuns } from '../../lambda/adapters/sweep-runs';
@@ -24,6 +23,7 @@ import { BUCKETS_PER_BATCH, type SweepBatch } from '../../lambda/core/sweep/batc
 import { S3_ERRORS, s3Error, snsError } from '../helpers/aws-errors';
 import { cancelled, ledgerTable, simulateLedgerTable, type SimulatedTable } from '../helpers/dynamodb-ledger';
 import { describedGroup, mockGroupAccount, resetGroupAccount } from '../helpers/ec2-account';
+import { OneAttempt } from '../helpers/one-attempt';
 import { RecordingLogger } from '../helpers/recording-logger';
 import { ALL_OFF, META, mockBucketAccount } from '../helpers/s3-account';
 
@@ -40,14 +40,6 @@ let logger: RecordingLogger;
 let table: SimulatedTable;
 let queued: SendMessageBatchRequestEntry[];
 let counted: string[];
-
-/** Every client with one attempt: a throttled or failing call is the test's to answer, not the SDK's to wait on. */
-class OneAttempt implements ClientFactory {
-  private readonly inner = new LocalClientFactory('eu-west-1');
-  client<T>(cls: ClientClass<T>, where: Where, extra: ClientConfig = {}): T {
-    return this.inner.client(cls, where, { ...extra, maxAttempts: 1 });
-  }
-}
 
 function deps(): CoordinatorDeps & WorkerDeps {
   const clients = new OneAttempt();
