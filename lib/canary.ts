@@ -2,6 +2,7 @@ import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket';
 import type { GuardFunction } from './guard-function';
 
 export interface GuardCanaryProps {
@@ -22,10 +23,7 @@ export class GuardCanary extends Construct {
   constructor(scope: Construct, id: string, props: GuardCanaryProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
+      ...PRIVATE_BUCKET,
       // It never holds an object, so nothing is lost with the stack.
       removalPolicy: RemovalPolicy.DESTROY,
     });

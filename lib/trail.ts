@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PRIVATE_BUCKET } from './private-bucket';
 
 export interface GuardTrailProps {
   /** Days the log files are kept (the audit log's retention); 9999 or more keeps them for good. */
@@ -20,10 +21,7 @@ export class GuardTrail extends Construct {
   constructor(scope: Construct, id: string, props: GuardTrailProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Logs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
+      ...PRIVATE_BUCKET,
       versioned: true,
       lifecycleRules: [{
         id: 'Retention',
