@@ -9,6 +9,7 @@
  */
 import type { FullBucketSnapshot } from '../lambda/core/s3/reads';
 import type {
+  AccessPointSnapshot,
   AclGrant, BucketAcl, BucketSnapshot, ObjectOwnership, PublicAccessBlockFlags, SecurityGroupSnapshot, SgAttachment,
   SgIpPermission, SgRule,
 } from '../lambda/core/model/types';
@@ -252,6 +253,18 @@ function bpa(d: Dice): PublicAccessBlockFlags | null {
   ])();
 }
 
+/** An access point on the bucket: mostly VPC or policy-less; sometimes public, as the policies above. */
+function accessPoint(d: Dice, bucket: string, account: string): AccessPointSnapshot {
+  const name = `${bucket.slice(0, 40).replace(/[^a-z0-9-]/g, '-')}-ap`;
+  const arn = `arn:aws:s3:eu-west-1:${account}:accesspoint/${name}`;
+  return {
+    name, arn,
+    networkOrigin: d.chance(0.5) ? 'VPC' : 'Internet',
+    publicAccessBlock: bpa(d),
+    policy: d.weighted([[5, () => policy(d, bucket, account)], [5, () => null]] as const)(),
+  };
+}
+
 function bucketSnapshot(d: Dice, i: number): BucketSnapshot {
   const account = d.digits(12);
   const name = `${d.pick(TEAMS)}-${d.pick(ENVS)}-${d.pick(['assets', 'logs', 'exports', 'backups', 'site', 'raw'])}-${i}-${d.hex(6)}`;
@@ -265,7 +278,12 @@ function bucketSnapshot(d: Dice, i: number): BucketSnapshot {
     logging: d.chance(0.4),
     website: d.chance(0.08),
     tags: tags(d),
+    policyStatus: null,
+    accessPoints: d.chance(0.06) ? [accessPoint(d, name, account)] : [],
+    multiRegionAccessPoints: [],
   };
+  // AWS's status is a second opinion the benchmark leaves out (as offline), but for "no policy".
+  if (snapshot.policy !== null) delete snapshot.policyStatus;
   // A reader without a permission leaves a field absent, with the reason.
   if (d.chance(0.03)) {
     delete snapshot.policy;

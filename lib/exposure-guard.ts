@@ -9,12 +9,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { parseConfig, runtimeSettings, type ExposureGuardConfig, type ExposureGuardOptions } from './config';
-import { EC2_RULE_EVENT_NAMES, S3_RULE_EVENT_NAMES } from './event-names';
+import { EC2_RULE_EVENT_NAMES, S3_RULE_EVENT_NAMES, S3_RULE_EVENT_SOURCES } from './event-names';
 import { GuardFunction } from './guard-function';
 import { grantPublishEncrypted } from './kms-grants';
 import { Operations } from './operations';
 import { readStatements } from './read-grants';
-import { BUCKET_LISTINGS, BUCKET_READS } from '../lambda/core/s3/reads';
+import { ACCESS_POINT_LOOKUPS, ACCESS_POINT_READS, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../lambda/core/sg/reads';
 import { LedgerTable } from './ledger-table';
 import { Sweep } from './sweep';
@@ -133,14 +133,16 @@ export class ExposureGuard extends Construct {
 
     this.s3Function = evaluator('S3Evaluator', 's3-event.ts',
       'Exposure Guard: re-evaluates S3 buckets and account Block Public Access after CloudTrail API calls',
-      readStatements(stack, BUCKET_READS, BUCKET_LISTINGS));
+      readStatements(stack, BUCKET_READS, ACCESS_POINT_READS, MULTI_REGION_ACCESS_POINT_READS, ACCESS_POINT_LOOKUPS, BUCKET_LISTINGS));
     this.s3Rule = this.apiCallRule('S3Calls', 'Exposure Guard: S3 API calls that can expose a bucket (successful calls only)',
-      'aws.s3', 's3.amazonaws.com', S3_RULE_EVENT_NAMES, this.s3Function);
+      'aws.s3', S3_RULE_EVENT_SOURCES, S3_RULE_EVENT_NAMES, this.s3Function);
 
     this.securityGroupFunction = evaluator('SecurityGroupEvaluator', 'sg-event.ts',
       'Exposure Guard: re-evaluates security groups after CloudTrail rule and attachment calls',
       readStatements(stack, GROUP_READS, GROUP_LOOKUPS));
-    for (const fn of [this.s3Function, this.securityGroupFunction]) this.ledger.grant(fn.role, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // A deleted access point cannot name its bucket: the S3 function finds the open findings that name it by a Scan.
+    this.ledger.grant(this.s3Function.role, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    this.ledger.grant(this.securityGroupFunction.role, ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
 
     this.sweep = new Sweep(this, 'Sweep', {
       schedule: config.sweepSchedule, key: this.key, ledger: this.ledger, findingsTopic: this.findingsTopic,
@@ -154,7 +156,7 @@ export class ExposureGuard extends Construct {
 
     this.securityGroupRule = this.apiCallRule('Ec2Calls',
       'Exposure Guard: EC2 calls that change security-group ingress or attach groups (successful calls only)',
-      'aws.ec2', 'ec2.amazonaws.com', EC2_RULE_EVENT_NAMES, this.securityGroupFunction);
+      'aws.ec2', ['ec2.amazonaws.com'], EC2_RULE_EVENT_NAMES, this.securityGroupFunction);
     // The first sweep writes the first canary: the path it must come back through (the trail, the
     // S3 rule and its function) exists before it runs, or the next run would call it silent.
     this.sweep.firstSweep.executeAfter(this.s3Rule, this.s3Function, this.canary, ...(this.trail ? [this.trail] : []));
@@ -247,13 +249,13 @@ export class ExposureGuard extends Construct {
   }
 
   /** CloudTrail API calls of one service, failed calls filtered out, delivered with retries and a DLQ. */
-  private apiCallRule(id: string, description: string, source: string, eventSource: string, eventNames: string[], fn: GuardFunction): events.Rule {
+  private apiCallRule(id: string, description: string, source: string, eventSources: string[], eventNames: string[], fn: GuardFunction): events.Rule {
     const rule = new events.Rule(this, id, {
       description,
       eventPattern: {
         source: [source],
         detailType: ['AWS API Call via CloudTrail'],
-        detail: { eventSource: [eventSource], eventName: eventNames, errorCode: [{ exists: false }] },
+        detail: { eventSource: eventSources, eventName: eventNames, errorCode: [{ exists: false }] },
       },
     });
     rule.addTarget(new targets.LambdaFunction(fn.function, {

@@ -5,7 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
 /** The DynamoDB calls a function makes on the ledger (TransactWriteItems is authorised as its PutItem and UpdateItem parts). */
-export type LedgerAccess = 'dynamodb:BatchGetItem' | 'dynamodb:Query' | 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+export type LedgerAccess = 'dynamodb:BatchGetItem' | 'dynamodb:Query' | 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Scan';
 
 /**
  * The findings ledger and the sweep's run records: on-demand (a sweep is a burst, most hours are

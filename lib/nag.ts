@@ -43,6 +43,14 @@ export function acknowledgeNagFindings(stack: ExposureGuardStack): void {
       'As the security-group function: RevokeSecurityGroupIngress (enforce only) of swept groups, this account and region.'],
     [guard.sweep.worker.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]',
       'As the security-group function: RevokeSecurityGroupIngress (enforce only) of swept groups, this account and region.'],
+    ...[guard.s3Function.role, guard.sweep.worker.role].flatMap((role): [IConstruct, string, string][] => [
+      [role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:*:<AWS::AccountId>:accesspoint/*]',
+        'The bucket under evaluation may have any of this account\'s access points, in the bucket\'s region (every region\'s sweep reads every bucket); names are not known at deploy time. s3:GetAccessPointPolicy and s3:GetAccessPointPolicyStatus only (s3:GetAccessPoint has no resource-level permission).'],
+      [role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3::<AWS::AccountId>:accesspoint/*]',
+        'Multi-Region Access Points of this account (their ARNs have no region) that include the bucket: s3:GetMultiRegionAccessPointPolicy and its status (and, for the event function, s3:GetMultiRegionAccessPoint to find the buckets behind one).'],
+    ]),
+    [guard.s3Function.role, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3-object-lambda:<AWS::Region>:<AWS::AccountId>:accesspoint/*]',
+      'An Object Lambda access point event names the access point, not its bucket: s3:GetAccessPointConfigurationForObjectLambda alone finds the access point it stands on, this account and region.'],
     [guard.sweep.deadLetterQueue, 'AwsSolutions-SQS3',
       'This queue is itself the dead-letter queue of the sweep\'s batch queue; an alarm watches its depth.'],
   ];

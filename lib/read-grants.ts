@@ -19,6 +19,11 @@ export function readStatements(scope: Stack, ...tables: Record<string, ReadRow>[
     'prefix-list': { sid: 'ReadPrefixListEntries', resources: [`arn:${Aws.PARTITION}:ec2:${region}:*:prefix-list/*`] },
     // ModifyManagedPrefixList events come from this account's own lists; only the owner may ask who uses one.
     'own-prefix-list': { sid: 'FindPrefixListUsers', resources: [`arn:${Aws.PARTITION}:ec2:${region}:${account}:prefix-list/*`] },
+    // Access points live in their bucket's region, and every region's sweep reads every bucket.
+    'access-point': { sid: 'ReadAccessPoints', resources: [`arn:${Aws.PARTITION}:s3:*:${account}:accesspoint/*`] },
+    // Multi-Region Access Point ARNs have no region (arn:aws:s3::account:accesspoint/alias).
+    'multi-region-access-point': { sid: 'ReadMultiRegionAccessPoints', resources: [`arn:${Aws.PARTITION}:s3::${account}:accesspoint/*`] },
+    'object-lambda-access-point': { sid: 'FindObjectLambdaAccessPointBuckets', resources: [`arn:${Aws.PARTITION}:s3-object-lambda:${region}:${account}:accesspoint/*`] },
   };
   return Object.entries(actionsByScope(...tables)).map(([grant, actions]) => new iam.PolicyStatement({
     ...grants[grant as GrantScope], actions,

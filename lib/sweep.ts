@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import type { GuardFunction } from './guard-function';
 import type { LedgerTable } from './ledger-table';
 import { readStatements } from './read-grants';
-import { BUCKET_LISTINGS, BUCKET_READS } from '../lambda/core/s3/reads';
+import { ACCESS_POINT_READS, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../lambda/core/s3/reads';
 import { GROUP_LISTINGS, GROUP_READS } from '../lambda/core/sg/reads';
 
 export interface SweepProps {
@@ -59,7 +59,7 @@ export class Sweep extends Construct {
 
     this.worker = props.makeFunction('SweepWorker', 'sweep-worker.ts',
       'Exposure Guard: evaluates one batch of the scheduled sweep (buckets or security groups)',
-      readStatements(stack, BUCKET_READS, GROUP_READS), WORKER_TIMEOUT);
+      readStatements(stack, BUCKET_READS, ACCESS_POINT_READS, MULTI_REGION_ACCESS_POINT_READS, GROUP_READS), WORKER_TIMEOUT);
     props.ledger.grant(this.worker.role, ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     this.worker.function.addEventSourceMapping('Batches', {
       eventSourceArn: this.queue.queueArn,

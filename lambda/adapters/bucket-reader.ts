@@ -1,52 +1,17 @@
 import {
-  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand,
+  GetBucketAclCommand, GetBucketLoggingCommand, GetBucketOwnershipControlsCommand, GetBucketPolicyCommand, GetBucketPolicyStatusCommand,
   GetBucketTaggingCommand, GetBucketWebsiteCommand, GetPublicAccessBlockCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
-import type { ReadRow } from '../core/model/reads';
 import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '../core/model/types';
-import { BUCKET_GONE, BUCKET_READS, type BucketField } from '../core/s3/reads';
-import { errorMessage, errorName, isAccessDenied, ResourceGoneError } from './aws-errors';
+import { BUCKET_READS, type BucketField } from '../core/s3/reads';
+import { ResourceGoneError } from './aws-errors';
+import { flagsOf, isTransient, read, type Field, type TransientField } from './field-read';
+import { readAccessPoints, readMultiRegionAccessPoints, type MultiRegionListing } from './access-point-reader';
+
+export type { Field, TransientField } from './field-read';
 
 export type BucketRead = { kind: 'snapshot'; snapshot: BucketSnapshot } | { kind: 'gone'; reason: string };
-
-export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-/** A field whose read failed for a reason that may pass (throttling after the SDK's retries, 5xx, a timeout). */
-export type TransientField = { ok: false; reason: string; transient: unknown };
-
-/**
- * One read. The row's "not configured" error maps to the value that means it (null, false, {});
- * AccessDenied leaves the field unknown with the reason; NoSuchBucket means the bucket is gone;
- * anything else (throttling after the SDK's retries, 5xx, a timeout) is kept as a transient
- * failure: the event path rethrows it so Lambda retries, the sweep keeps the field unknown.
- */
-async function read<T>(call: () => Promise<T | undefined>, row: ReadRow): Promise<Field<T> | TransientField> {
-  try {
-    const value = await call();
-    if (value === undefined) return { ok: false, reason: 'empty response' };
-    return { ok: true, value };
-  } catch (error) {
-    const name = errorName(error);
-    // A copy: the table's `{}` must not become every untagged bucket's shared object.
-    if (row.notConfigured && name === row.notConfigured.error) return { ok: true, value: structuredClone(row.notConfigured.value) as T };
-    if (name === BUCKET_GONE) throw new ResourceGoneError(errorMessage(error));
-    if (isAccessDenied(error)) return { ok: false, reason: `${name}: ${errorMessage(error)}` };
-    return { ok: false, reason: `${name}: ${errorMessage(error)} (after retries)`, transient: error };
-  }
-}
-
-const isTransient = (f: Field<unknown> | TransientField): f is TransientField => 'transient' in f;
-
-function flags(config: PublicAccessBlockFlags | undefined): PublicAccessBlockFlags | undefined {
-  if (!config) return undefined;
-  return {
-    BlockPublicAcls: config.BlockPublicAcls === true,
-    IgnorePublicAcls: config.IgnorePublicAcls === true,
-    BlockPublicPolicy: config.BlockPublicPolicy === true,
-    RestrictPublicBuckets: config.RestrictPublicBuckets === true,
-  };
-}
 
 /** The account-level read as the reader gives it: never a rejection, a failure is the field. */
 export type AccountBpaRead = Field<PublicAccessBlockFlags | null> | TransientField;
@@ -54,15 +19,21 @@ export type AccountBpaRead = Field<PublicAccessBlockFlags | null> | TransientFie
 export interface BucketClients {
   s3: S3Client;
   s3control: S3ControlClient;
+  /** S3 Control in the bucket's own region, where its access points are (s3control when absent). */
+  s3controlBucketRegion?: S3ControlClient;
+  /** An S3 Control client in us-west-2, where Multi-Region Access Points are served. */
+  s3controlMultiRegion: S3ControlClient;
   /** The account-level read, shared when many buckets of one account are read (the sweep). */
   accountPublicAccessBlock?: Promise<AccountBpaRead>;
+  /** The account's Multi-Region Access Point listing, shared the same way. */
+  multiRegionAccessPoints?: Promise<MultiRegionListing>;
 }
 
 /** Never rejects: a failure is a field (transient or not), so a shared read cannot go unawaited and kill the process. */
 export async function readAccountPublicAccessBlock(s3control: S3ControlClient, account: string | undefined): Promise<AccountBpaRead> {
   if (!account) return { ok: false, reason: 'account id unknown' };
   return read(
-    async () => flags((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
+    async () => flagsOf((await s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account }))).PublicAccessBlockConfiguration) ?? null,
     BUCKET_READS.accountPublicAccessBlock,
   );
 }
@@ -82,17 +53,20 @@ export interface ReadOptions {
   context?: 'always' | ((snapshot: BucketSnapshot) => boolean);
 }
 
-type BucketLevelField = Exclude<BucketField, 'accountPublicAccessBlock'>;
+/** The fields S3 Control serves; the rest are the bucket's own (S3). */
+type ControlField = 'accountPublicAccessBlock' | 'accessPoints' | 'multiRegionAccessPoints';
+type BucketLevelField = Exclude<BucketField, ControlField>;
 type Input = { Bucket: string; ExpectedBucketOwner: string | undefined };
 
 /** One call per bucket-level row of BUCKET_READS: the type requires each, and nothing else. */
 const CALLS: { [F in BucketLevelField]: (s3: S3Client, input: Input) => Promise<BucketSnapshot[F] | undefined> } = {
   policy: async (s3, input) => (await s3.send(new GetBucketPolicyCommand(input))).Policy ?? null,
+  policyStatus: async (s3, input) => (await s3.send(new GetBucketPolicyStatusCommand(input))).PolicyStatus?.IsPublic ?? null,
   acl: async (s3, input) => {
     const out = await s3.send(new GetBucketAclCommand(input));
     return { Owner: out.Owner, Grants: out.Grants ?? [] };
   },
-  publicAccessBlock: async (s3, input) => flags((await s3.send(new GetPublicAccessBlockCommand(input))).PublicAccessBlockConfiguration) ?? null,
+  publicAccessBlock: async (s3, input) => flagsOf((await s3.send(new GetPublicAccessBlockCommand(input))).PublicAccessBlockConfiguration) ?? null,
   objectOwnership: async (s3, input) => (await s3.send(new GetBucketOwnershipControlsCommand(input))).OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null,
   logging: async (s3, input) => (await s3.send(new GetBucketLoggingCommand(input))).LoggingEnabled !== undefined,
   website: async (s3, input) => {
@@ -118,14 +92,25 @@ export async function readBucket(
     const context = options.context ?? 'always';
     const all = Object.keys(BUCKET_READS) as BucketField[];
     const isContext = (f: BucketField) => 'context' in BUCKET_READS[f];
-    const readField = (field: BucketField) => (field === 'accountPublicAccessBlock'
-      ? clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account)
-      : read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]));
+    // AWS's own verdict only advises: its failure leaves the safer reading, never a retry.
+    const isOracle = (f: BucketField) => 'oracle' in BUCKET_READS[f];
+    const readField = (field: BucketField): Promise<Field<unknown> | TransientField> => {
+      switch (field) {
+        case 'accountPublicAccessBlock':
+          return clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account);
+        case 'accessPoints':
+          return readAccessPoints(clients.s3controlBucketRegion ?? clients.s3control, where.account, name, where.region);
+        case 'multiRegionAccessPoints':
+          return readMultiRegionAccessPoints(clients.s3controlMultiRegion, where.account, name, where.region, clients.multiRegionAccessPoints);
+        default:
+          return read<unknown>(() => CALLS[field](clients.s3, input), BUCKET_READS[field]);
+      }
+    };
     const results = new Map<BucketField, Field<unknown> | TransientField>();
     const round = async (fields: BucketField[]) => {
       (await Promise.all(fields.map(readField))).forEach((r, i) => results.set(fields[i]!, r));
       // The event path hands a transient failure to Lambda's retry before spending more calls.
-      const failed = all.map((f) => results.get(f)).find((r): r is TransientField => r !== undefined && isTransient(r));
+      const failed = all.filter((f) => !isOracle(f)).map((f) => results.get(f)).find((r): r is TransientField => r !== undefined && isTransient(r));
       if (failed && (options.transient ?? 'throw') === 'throw') throw failed.transient;
     };
     const snapshot: BucketSnapshot = { name, ...(where.account ? { account: where.account } : {}), ...(where.region ? { region: where.region } : {}) };
@@ -138,11 +123,16 @@ export async function readBucket(
         else unreadable[key] = field.reason;
       }
     };
-    await round(context === 'always' ? all : all.filter((f) => !isContext(f)));
+    await round(context === 'always' ? all : all.filter((f) => !isContext(f) && !isOracle(f)));
     fill();
-    if (context !== 'always' && context(snapshot)) {
-      await round(all.filter(isContext));
-      fill();
+    if (context !== 'always') {
+      // AWS's status of a policy that does not exist is known without a call.
+      const later = [...(context(snapshot) ? all.filter(isContext) : []), ...(snapshot.policy !== null ? all.filter(isOracle) : [])];
+      if (later.length > 0) {
+        await round(later);
+        fill();
+      }
+      if (snapshot.policy === null) snapshot.policyStatus = null;
     }
     if (Object.keys(unreadable).length > 0) snapshot.unreadable = unreadable;
     return { kind: 'snapshot', snapshot };

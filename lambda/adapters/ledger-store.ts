@@ -7,7 +7,7 @@
  * "resolved" can say what it was and the table does not grow without end.
  */
 import {
-  BatchGetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, QueryCommand, UpdateItemCommand, type AttributeValue,
+  BatchGetItemCommand, TransactionCanceledException, TransactWriteItemsCommand, QueryCommand, ScanCommand, UpdateItemCommand, type AttributeValue,
   type DynamoDBClient, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -93,6 +93,30 @@ export class LedgerStore {
       }
     }
     return known;
+  }
+
+  /**
+   * The open findings that name an access point (LedgerEntry.accessPaths): after its deletion
+   * nothing else can say which bucket it stood on. A Scan, filtered: the ledger holds open
+   * findings and 30 days of closed ones, and deleting an access point is rare.
+   */
+  async openFindingsNaming(accessPath: string): Promise<LedgerEntry[]> {
+    const found: LedgerEntry[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.dynamodb.send(new ScanCommand({
+        TableName: this.table, ConsistentRead: true, ExclusiveStartKey: start,
+        FilterExpression: '#status = :open AND contains(accessPaths.#names, :path)',
+        ExpressionAttributeNames: { '#status': 'status', '#names': 'names' },
+        ExpressionAttributeValues: { ':open': { S: 'open' }, ':path': { S: accessPath } },
+      }));
+      for (const item of out.Items ?? []) {
+        const { pk: _pk, sk: _sk, expiresAt: _ttl, ...entry } = unmarshall(item);
+        found.push(entry as LedgerEntry);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   /**

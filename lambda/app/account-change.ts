@@ -23,7 +23,7 @@ const PASS_CLIENT_CONFIG = { retryMode: 'adaptive', maxAttempts: 5 };
 /** How many bucket names the account message lists. */
 const LISTED = 25;
 
-const EXPOSURES = new Set(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC']);
+const EXPOSURES = new Set(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_ACCESS_POINT_PUBLIC']);
 
 /** What the pass notifies: a live public policy or ACL, or a bucket whose exposure could not be read. */
 function exposedNow(result: EvaluationResult, settings: PipelineDeps['settings']): boolean {

@@ -1,7 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/block-public-access';
-import { accountSnapshotOf, readAccount, readBucket } from '../adapters/bucket-reader';
+import { accountSnapshotOf, readAccount, readBucket, type BucketClients } from '../adapters/bucket-reader';
+import type { ClientConfig } from '../adapters/clients';
+import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
 import { planBlockPublicAccess, withRemediation } from '../core/remediation/plan';
 import { evaluateAccount, evaluateBucket } from '../core/s3/evaluator';
 import { remediationConcerns } from '../core/checks';
@@ -13,6 +15,24 @@ import { carryOut, summary } from './remediate';
 const S3_CONFIG = { followRegionRedirects: true };
 
 const concernsBucket = remediationConcerns('s3BucketPublicAccess');
+
+/**
+ * The clients one bucket's reads need: S3 in the bucket's region, S3 Control in the function's
+ * region (the account setting), in the bucket's (its access points) and in us-west-2 (Multi-Region
+ * Access Points); the shared account-wide reads when many buckets are read together.
+ */
+export function bucketClients(deps: PipelineDeps, account: string | undefined, bucketRegion: string | undefined, extra: ClientConfig = {}): BucketClients {
+  const home = { account, region: deps.defaultRegion };
+  const local = { account, region: bucketRegion ?? deps.defaultRegion };
+  return {
+    s3: deps.clients.client(S3Client, local, { ...S3_CONFIG, ...extra }),
+    s3control: deps.clients.client(S3ControlClient, home, extra),
+    s3controlBucketRegion: deps.clients.client(S3ControlClient, local, extra),
+    s3controlMultiRegion: deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, extra),
+    ...(deps.accountPublicAccessBlock ? { accountPublicAccessBlock: deps.accountPublicAccessBlock } : {}),
+    ...(deps.multiRegionAccessPoints ? { multiRegionAccessPoints: deps.multiRegionAccessPoints } : {}),
+  };
+}
 const concernsAccount = remediationConcerns('s3AccountPublicAccess');
 
 export const evaluateS3Target: Evaluator = async (target, deps) => {
@@ -39,10 +59,10 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
   }
 
   if (target.type !== 's3-bucket') throw new Error(`the S3 path cannot evaluate a ${target.type} target`);
-  const s3 = deps.clients.client(S3Client, where, S3_CONFIG);
-  const read = await readBucket({ s3, s3control, accountPublicAccessBlock: deps.accountPublicAccessBlock }, target.name, where);
+  const clients = bucketClients(deps, where.account, where.region);
+  const read = await readBucket(clients, target.name, where);
   if (read.kind === 'gone') return { gone: read.reason };
-  return { result: await evaluateAndRemediateBucket(read.snapshot, s3, deps) };
+  return { result: await evaluateAndRemediateBucket(read.snapshot, clients.s3, deps) };
 };
 
 /** Evaluation and, per mode, Block Public Access for one bucket snapshot (events and the sweep alike). */

@@ -5,6 +5,7 @@
  * closes, none while it stands) to the findings topic and the operations topic both. Then this
  * run writes its own canary, for the next run to judge.
  */
+import { ACCESS_POINT_EVENT_NAMES } from '../core/events/access-point-targets';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
 import { describeError } from '../adapters/aws-errors';
@@ -21,7 +22,7 @@ import { AUDIT_SCHEMA_VERSION, processTarget, type PipelineDeps, type TargetOutc
 
 /** Every management write event the guard's rules match: a trail must log all of them. */
 export const NEEDED_EVENTS: readonly NeededEvent[] = [
-  ...S3_EVENT_NAMES.map((eventName) => ({ eventSource: 's3.amazonaws.com', eventName })),
+  ...[...S3_EVENT_NAMES, ...ACCESS_POINT_EVENT_NAMES].map((eventName) => ({ eventSource: 's3.amazonaws.com', eventName })),
   ...EC2_EVENT_NAMES.map((eventName) => ({ eventSource: 'ec2.amazonaws.com', eventName })),
 ];
 

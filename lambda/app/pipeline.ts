@@ -16,6 +16,7 @@ import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
 import { CLAIM_LEASE_MS, resourceKey, sweepDelivery } from '../core/ledger/policy';
 import { ClaimInFlightError, recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
+import type { MultiRegionListing } from '../adapters/access-point-reader';
 import { guardResource } from '../core/guard/evaluate';
 import { isOwnCall } from '../core/events/own-call';
 import { deliveryLatencyMs } from '../core/events/delivery';
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   ownRoleName?: string;
   /** The account-level Block Public Access, read once when many buckets are evaluated together. */
   accountPublicAccessBlock?: Promise<AccountBpaRead>;
+  /** The account's Multi-Region Access Point listing, read once the same way. */
+  multiRegionAccessPoints?: Promise<MultiRegionListing>;
   /** When set, only results it accepts are notified (all are logged): a fan-out tells what became live, not everything. */
   notifyWhen?: (result: EvaluationResult) => boolean;
   /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */
@@ -73,12 +76,22 @@ export interface PipelineDeps {
   canary?: CanaryIdentity & { store: Pick<CanaryStore, 'recordHeartbeat'> };
 }
 
+/** How many of a finding's readings AWS's own status disagrees with. */
+function driftsIn(f: EvaluationResult['findings'][number]): number {
+  if (f.checkId === 'S3_POLICY_PUBLIC') return f.evidence.oracle === 'disagrees' ? 1 : 0;
+  if (f.checkId === 'S3_ACCESS_POINT_PUBLIC') return f.evidence.accessPoints.filter((a) => a.oracle === 'disagrees').length;
+  return 0;
+}
+
 function count(deps: PipelineDeps, result: EvaluationResult): void {
   const m = deps.metrics;
   if (!m) return;
   m.count('Evaluations', { status: result.status });
   // By severity only: each dimension combination is a billed custom metric.
   for (const f of result.findings) m.count('Findings', { severity: f.severity });
+  // Where AWS's own policy status and our reading disagree: the reading or AWS changed (oracle.ts).
+  const drift = result.findings.reduce((n, f) => n + driftsIn(f), 0);
+  for (let i = 0; i < drift; i++) m.count('SemanticsDrift');
   // Anything unread, whatever the status: a NON_COMPLIANT result can hide more than it shows.
   if (result.unknown.length > 0) m.count('Incomplete');
   if (result.remediation) {

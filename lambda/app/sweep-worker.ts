@@ -7,10 +7,12 @@
  * first try claimed and could not send. After the queue's retries, the DLQ keeps it (alarmed).
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { describeError } from '../adapters/aws-errors';
 import { readAccountPublicAccessBlock } from '../adapters/bucket-reader';
+import { listMultiRegionAccessPoints } from '../adapters/access-point-reader';
+import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
+import { bucketClients } from './evaluate-s3';
 import { securityGroupBatches } from '../adapters/inventory';
 import { isAtLeast } from '../core/model/severity';
 import { isComplete, type SweepRuns } from '../adapters/sweep-runs';
@@ -93,11 +95,12 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, run: RunFacts): Pro
     const keys = batch.buckets.map((b) => resourceKey({ type: 's3-bucket', id: b.name, account, region }));
     const known = await deps.store.known(keys);
     const unknownToLedger = new Set(keys.filter((k) => !known.has(k)));
-    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock };
+    const multiRegionAccessPoints = listMultiRegionAccessPoints(
+      deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, SWEEP_CLIENT_CONFIG), account);
+    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock, multiRegionAccessPoints };
     for (const bucket of batch.buckets) {
-      // Each bucket is read in its own region: no redirect round trip, no cross-region surprises.
-      const s3 = deps.clients.client(S3Client, { account, region: bucket.region ?? region }, { followRegionRedirects: true, ...SWEEP_CLIENT_CONFIG });
-      work.push(() => sweepOneBucket(bucket, { s3, s3control }, shared));
+      // Each bucket is read in its own region (its access points too): no redirect round trip, no cross-region surprises.
+      work.push(() => sweepOneBucket(bucket, bucketClients(shared, account, bucket.region ?? region, SWEEP_CLIENT_CONFIG), shared));
     }
   } else {
     const ec2 = deps.clients.client(EC2Client, { account, region }, SWEEP_CLIENT_CONFIG);

@@ -10,14 +10,16 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { describeError } from '../adapters/aws-errors';
-import { readAccountPublicAccessBlock, readBucket } from '../adapters/bucket-reader';
+import { readAccountPublicAccessBlock, readBucket, type BucketClients } from '../adapters/bucket-reader';
+import { listMultiRegionAccessPoints } from '../adapters/access-point-reader';
+import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
 import type { ClientConfig } from '../adapters/clients';
 import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/model/result';
 import { mayGrantPublicly } from '../core/s3/evaluator';
 import { incompleteFinding } from '../core/model/unread';
 import type { EvaluationResult, ResourceRef, SecurityGroupSnapshot, Trigger } from '../core/model/types';
-import { evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
+import { bucketClients, evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
 import { evaluateAndRemediateGroup } from './evaluate-sg';
 import { processTarget, type PipelineDeps, type TargetOutcome } from './pipeline';
 
@@ -165,8 +167,13 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
   const s3 = deps.clients.client(S3Client, where, { followRegionRedirects: true, ...retry });
   const s3control = deps.clients.client(S3ControlClient, where, retry);
   const stats: SweepStats = { evaluated: 0, incomplete: 0, gone: 0, failed: 0 };
-  // Shared by every bucket; it never rejects (a failure is a field), so it cannot go unawaited.
-  const shared = { ...deps, accountPublicAccessBlock: deps.accountPublicAccessBlock ?? readAccountPublicAccessBlock(s3control, account) };
+  // Shared by every bucket; they never reject (a failure is a field), so they cannot go unawaited.
+  const shared: PipelineDeps = {
+    ...deps,
+    accountPublicAccessBlock: deps.accountPublicAccessBlock ?? readAccountPublicAccessBlock(s3control, account),
+    multiRegionAccessPoints: deps.multiRegionAccessPoints
+      ?? listMultiRegionAccessPoints(deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, retry), account),
+  };
   const include = options.includeBucket ?? (() => true);
   async function* listed() {
     for await (const bucket of listBuckets(s3)) {
@@ -176,7 +183,7 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
     }
   }
   const exhausted = await pool(listed(), options.concurrency, async (bucket) => {
-    await settle(stats, options, bucket.name, () => sweepOneBucket(bucket, { s3, s3control }, shared, options.trigger));
+    await settle(stats, options, bucket.name, () => sweepOneBucket(bucket, bucketClients(shared, account, bucket.region, retry), shared, options.trigger));
   }, options.shouldContinue);
   return { ...stats, stopped: !exhausted };
 }
@@ -186,15 +193,14 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
  * read at all is its INCOMPLETE result), only when its message cannot be published.
  */
 export function sweepOneBucket(
-  bucket: { name: string; region?: string }, clients: { s3: S3Client; s3control: S3ControlClient }, deps: PipelineDeps, trigger?: Trigger,
+  bucket: { name: string; region?: string }, clients: BucketClients, deps: PipelineDeps, trigger?: Trigger,
 ): Promise<TargetOutcome> {
   const account = deps.defaultAccount;
   const resource: ResourceRef = { type: 's3-bucket', id: bucket.name, account, region: bucket.region };
   return processTarget({ type: 's3-bucket', name: bucket.name, account, region: deps.defaultRegion }, trigger, deps, async () => {
     try {
       // A failed read leaves its field unknown and keeps every other one: one bad call does not blank the bucket.
-      const read = await readBucket({ ...clients, ...(deps.accountPublicAccessBlock ? { accountPublicAccessBlock: deps.accountPublicAccessBlock } : {}) }, bucket.name,
-        { account, region: bucket.region }, { transient: 'unknown', context: mayGrantPublicly });
+      const read = await readBucket(clients, bucket.name, { account, region: bucket.region }, { transient: 'unknown', context: mayGrantPublicly });
       if (read.kind === 'gone') return { gone: read.reason };
       return { result: await evaluateAndRemediateBucket(read.snapshot, clients.s3, deps) };
     } catch (error) {

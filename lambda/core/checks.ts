@@ -51,6 +51,12 @@ export const CHECKS = {
     summary: 'the ACL grants anything to AllUsers or AuthenticatedUsers (LogDelivery is not public)',
     severity: 'CRITICAL for WRITE, WRITE_ACP, FULL_CONTROL; HIGH for READ, READ_ACP',
   },
+  S3_ACCESS_POINT_PUBLIC: {
+    verdict: 'Public access point',
+    reads: ['accessPoints', 'multiRegionAccessPoints'], resource: 's3-bucket', controls: ['S3.19', 'S3.24'], cis: [], pages: 'own', remediation: 's3BucketPublicAccess',
+    summary: 'an access point (network origin `Internet`) or Multi-Region Access Point of the bucket has a public policy and RestrictPublicBuckets off at access-point, bucket and account level; live when the bucket policy delegates to it (`s3:DataAccessPointAccount` / `s3:DataAccessPointArn`) or is public itself',
+    severity: 'CRITICAL if it grants write, delete, ACL or policy changes; HIGH for read/list; LOW when neutralised or the bucket does not let access points in',
+  },
   S3_BUCKET_BPA_OFF: {
     verdict: 'Block Public Access off',
     reads: ['publicAccessBlock'], resource: 's3-bucket', controls: ['S3.8'], cis: ['2.1.4'], pages: 'own', remediation: 's3BucketPublicAccess',

@@ -5,7 +5,7 @@
  */
 
 import type { ReadRow } from '../../lambda/core/model/reads';
-import { BUCKET_GONE, BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { ACCESS_POINT_LOOKUPS, ACCESS_POINT_READS, BUCKET_GONE, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../../lambda/core/s3/reads';
 import { GROUP_GONE, GROUP_LOOKUPS, GROUP_READS, PREFIX_LIST_GONE } from '../../lambda/core/sg/reads';
 
 export const FAULTS = ['throttled', 'server error', 'timeout or reset', 'access denied', 'not found'] as const;
@@ -36,7 +36,7 @@ export type Fault = (typeof FAULTS)[number];
  */
 export type Outcome = 'retried' | 'incomplete' | 'degraded' | 'not-needed' | 'not-configured' | 'gone' | 'reported' | 'verified' | 'scan-stops' | 'scan-incomplete' | 'unledgered' | 'logged' | 'n/a';
 
-export type Path = 'bucket event' | 'account event' | 'group event' | 'instance event' | 'prefix-list event' | 'bucket enforce' | 'account enforce' | 'group enforce' | 'scan';
+export type Path = 'bucket event' | 'access point event' | 'multi-region access point event' | 'object lambda access point event' | 'account event' | 'group event' | 'instance event' | 'prefix-list event' | 'bucket enforce' | 'account enforce' | 'group enforce' | 'scan';
 
 export interface CallRow {
   service: 'S3' | 'S3 Control' | 'EC2' | 'SNS' | 'STS' | 'DynamoDB';
@@ -56,10 +56,18 @@ export interface CallRow {
 /** A read's service, call, IAM action and "not found" answer, from its reads-table row. */
 function read(row: ReadRow, gone?: string): Pick<CallRow, 'service' | 'call' | 'iam' | 'notFound'> {
   const notFound = row.notConfigured?.error ?? gone;
-  return { service: row.service, call: row.service === 'S3 Control' ? `${row.command} (account)` : row.command, iam: row.iam, ...(notFound ? { notFound } : {}) };
+  // S3 Control's GetPublicAccessBlock shares S3's name: the account's is told apart.
+  const call = row.service === 'S3 Control' && row.command === 'GetPublicAccessBlock' ? `${row.command} (account)` : row.command;
+  return { service: row.service, call, iam: row.iam, ...(notFound ? { notFound } : {}) };
 }
 
 const READ = { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'incomplete' } as const;
+
+/** AWS's own verdict only advises: whatever happens to it, the evaluator's safer reading stands. */
+const ORACLE = { throttled: 'not-needed', 'server error': 'not-needed', 'timeout or reset': 'not-needed', 'access denied': 'not-needed', 'not found': 'not-configured' } as const;
+
+/** A call that finds the bucket behind an access point: nothing to evaluate without it. */
+const LOOKUP = { throttled: 'retried', 'server error': 'retried', 'timeout or reset': 'retried', 'access denied': 'retried' } as const;
 
 const SCAN_LISTING = { throttled: 'scan-incomplete', 'server error': 'scan-incomplete', 'timeout or reset': 'scan-incomplete', 'access denied': 'scan-incomplete', 'not found': 'n/a' } as const;
 
@@ -72,6 +80,20 @@ export const MATRIX: readonly CallRow[] = [
   { ...read(BUCKET_READS.website), path: 'bucket event', field: 'website', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
   { ...read(BUCKET_READS.tags), path: 'bucket event', field: 'tags', outcomes: { ...READ, 'access denied': 'not-needed', 'not found': 'not-configured' } },
   { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'bucket event', field: 'accountPublicAccessBlock', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(BUCKET_READS.policyStatus), path: 'bucket event', field: 'policyStatus', outcomes: ORACLE },
+  { ...read(BUCKET_READS.accessPoints), path: 'bucket event', field: 'accessPoints', outcomes: { ...READ, 'not found': 'n/a' } },
+  // An access point deleted between the listing and its reads is left out.
+  { ...read(ACCESS_POINT_READS.configuration, 'NoSuchAccessPoint'), path: 'bucket event', field: 'accessPoints', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(ACCESS_POINT_READS.policy), path: 'bucket event', field: 'accessPoints', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(ACCESS_POINT_READS.policyStatus), path: 'bucket event', field: 'accessPoints', outcomes: ORACLE },
+  { ...read(BUCKET_READS.multiRegionAccessPoints), path: 'bucket event', field: 'multiRegionAccessPoints', outcomes: { ...READ, 'not found': 'n/a' } },
+  { ...read(MULTI_REGION_ACCESS_POINT_READS.policy), path: 'bucket event', field: 'multiRegionAccessPoints', outcomes: { ...READ, 'not found': 'not-configured' } },
+  { ...read(MULTI_REGION_ACCESS_POINT_READS.policyStatus), path: 'bucket event', field: 'multiRegionAccessPoints', outcomes: ORACLE },
+  // The bucket behind an access point's event: deleted since, its ledger findings name it (none here: gone).
+  { ...read(ACCESS_POINT_LOOKUPS.accessPoint, 'NoSuchAccessPoint'), path: 'access point event', outcomes: { ...LOOKUP, 'not found': 'gone' } },
+  // A Multi-Region Access Point is created asynchronously: not found yet is a change in progress, retried.
+  { ...read(ACCESS_POINT_LOOKUPS.multiRegionAccessPoint, 'NoSuchMultiRegionAccessPoint'), path: 'multi-region access point event', outcomes: { ...LOOKUP, 'not found': 'retried' } },
+  { ...read(ACCESS_POINT_LOOKUPS.objectLambdaAccessPoint, 'NoSuchAccessPoint'), path: 'object lambda access point event', outcomes: { ...LOOKUP, 'not found': 'gone' } },
   { ...read(BUCKET_READS.accountPublicAccessBlock), path: 'account event', field: 'accountPublicAccessBlock', outcomes: { ...READ, 'not found': 'not-configured' } },
   // Not retried: messages already sent for buckets reached would be sent again; the account's message names what was not reached.
   { ...read(BUCKET_LISTINGS.buckets), path: 'account event', field: 'buckets', outcomes: { throttled: 'incomplete', 'server error': 'incomplete', 'timeout or reset': 'incomplete', 'access denied': 'incomplete', 'not found': 'n/a' } },

@@ -4,7 +4,10 @@
  * COMPLIANT on a failed read, never silence on a public resource, never a lost event.
  */
 import { ListBucketsCommand, PutPublicAccessBlockCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointCommand, GetAccessPointConfigurationForObjectLambdaCommand, GetAccessPointPolicyCommand, GetAccessPointPolicyStatusCommand,
+  GetMultiRegionAccessPointCommand, GetMultiRegionAccessPointPolicyCommand, GetMultiRegionAccessPointPolicyStatusCommand, S3ControlClient,
+} from '@aws-sdk/client-s3-control';
 import { DescribeInstancesCommand, DescribeManagedPrefixListsCommand, DescribeNetworkInterfacesCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, EC2Client, GetManagedPrefixListAssociationsCommand, GetManagedPrefixListEntriesCommand, RevokeSecurityGroupIngressCommand, type SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -21,10 +24,11 @@ import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
 import { resolveSettings } from '../../lambda/core/model/settings';
 import type { EvaluationResult } from '../../lambda/core/model/types';
 import { evaluateS3EventTarget } from '../../lambda/app/account-change';
+import { expandAccessPointTargets } from '../../lambda/app/access-point-change';
 import { evaluateSecurityGroupTarget, expandSecurityGroupTargets } from '../../lambda/app/evaluate-sg';
 import { processEvent, type PipelineDeps } from '../../lambda/app/pipeline';
 import type { ReadRow } from '../../lambda/core/model/reads';
-import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { ACCESS_POINT_LOOKUPS, ACCESS_POINT_READS, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { FAULTS, MATRIX, renderMatrix, type CallRow, type Fault } from '../fault-matrix/table';
 import { cloudTrailFixture } from '../fixtures/load';
@@ -40,6 +44,7 @@ const sns = mockClient(SNSClient);
 const sts = mockClient(STSClient);
 const dynamodb = mockClient(DynamoDBClient);
 const GROUP = 'sg-0a1b2c3d4e5f60718';
+const AP_ARN = 'arn:aws:s3:eu-west-1:111122223333:accesspoint/acme-site-ap';
 /** The list the prefix-list event's fixture modifies, used by the group's second SSH rule. */
 const LIST = 'pl-0b8c9d0e1f2a3b4c5';
 
@@ -93,7 +98,20 @@ function publicBucket(): void {
     policy: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*' }] }) },
     publicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
     accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_OFF },
+    // an access point open to "*" on it, and a Multi-Region Access Point over it: their reads are cells too
+    accessPoints: { AccessPointList: [{ Name: 'acme-site-ap', NetworkOrigin: 'Internet', Bucket: 'acme-site', AccessPointArn: AP_ARN, BucketAccountId: '111122223333' }] },
+    multiRegionAccessPoints: { AccessPoints: [{ Name: 'acme-global', Alias: 'mfzwi23gnjvgw.mrap', Status: 'READY', PublicAccessBlock: ALL_OFF,
+      Regions: [{ Bucket: 'acme-site', Region: 'eu-west-1', BucketAccountId: '111122223333' }] }] },
   });
+  const open = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${AP_ARN}/object/*` }] });
+  s3control.on(GetAccessPointCommand).resolves({ ...META, Name: 'acme-site-ap', Bucket: 'acme-site', NetworkOrigin: 'Internet', PublicAccessBlockConfiguration: ALL_OFF, AccessPointArn: AP_ARN });
+  s3control.on(GetAccessPointPolicyCommand).resolves({ ...META, Policy: open });
+  s3control.on(GetAccessPointPolicyStatusCommand).resolves({ ...META, PolicyStatus: { IsPublic: true } });
+  s3control.on(GetMultiRegionAccessPointPolicyCommand).resolves({ ...META, Policy: { Established: { Policy: open } } });
+  s3control.on(GetMultiRegionAccessPointPolicyStatusCommand).resolves({ ...META, Established: { IsPublic: true } });
+  s3control.on(GetMultiRegionAccessPointCommand).resolves({ ...META, AccessPoint: { Name: 'acme-global', Alias: 'mfzwi23gnjvgw.mrap', Status: 'READY',
+    Regions: [{ Bucket: 'acme-site', Region: 'eu-west-1', BucketAccountId: '111122223333' }] } });
+  s3control.on(GetAccessPointConfigurationForObjectLambdaCommand).resolves({ ...META, Configuration: { SupportingAccessPoint: AP_ARN, TransformationConfigurations: [] } });
 }
 
 /** A world-open SSH rule on a public interface, and an SSH rule whose source is a (private) prefix list. */
@@ -143,9 +161,13 @@ function inject(row: CallRow, error: Error): void {
   STUBS[row.service].on(commandOf(row.service, row.call.replace(/ \(account\)$/, ''))).rejects(error);
 }
 
+const isS3Path = (path: CallRow['path']) => path.startsWith('bucket') || path.startsWith('account') || path.includes('access point');
+
 async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; scanCode?: number; scanErr?: string; scanOut?: string }> {
   const event = {
     'bucket event': 's3-put-bucket-policy.json', 'bucket enforce': 's3-put-bucket-policy.json',
+    'access point event': 's3-put-access-point-policy.json', 'multi-region access point event': 's3-put-multi-region-access-point-policy.json',
+    'object lambda access point event': 's3-put-access-point-policy-for-object-lambda.json',
     'account event': 's3-delete-account-public-access-block.json', 'account enforce': 's3-delete-account-public-access-block.json',
     'group event': 'ec2-authorize-ingress-sdk.json', 'group enforce': 'ec2-authorize-ingress-sdk.json',
     'instance event': 'ec2-associate-address-instance.json', 'prefix-list event': 'ec2-modify-managed-prefix-list.json', scan: '',
@@ -161,9 +183,10 @@ async function run(row: CallRow): Promise<{ outcome: 'resolved' | 'rejected'; sc
     'bucket enforce': { s3BucketPublicAccess: 'enforce' }, 'account enforce': { s3AccountPublicAccess: 'enforce' }, 'group enforce': { securityGroupIngress: 'enforce' },
   };
   const remediation = modes[row.path] ?? {};
-  const isS3 = row.path.startsWith('bucket') || row.path.startsWith('account');
+  const isS3 = isS3Path(row.path);
   try {
-    await processEvent(cloudTrailFixture(event), deps(remediation, row.service === 'DynamoDB'), isS3 ? evaluateS3EventTarget : evaluateSecurityGroupTarget, isS3 ? undefined : expandSecurityGroupTargets);
+    await processEvent(cloudTrailFixture(event), deps(remediation, row.service === 'DynamoDB'), isS3 ? evaluateS3EventTarget : evaluateSecurityGroupTarget,
+      isS3 ? expandAccessPointTargets : expandSecurityGroupTargets);
     return { outcome: 'resolved' };
   } catch {
     return { outcome: 'rejected' };
@@ -280,7 +303,7 @@ test.each([...new Set(MATRIX.map((r) => r.path))].filter((p) => p !== 'scan'))('
   const { outcome } = await run({ ...MATRIX.find((r) => r.path === path)!, path });
   expect(outcome).toBe('resolved');
   const severities = published().flatMap((r) => r.findings.filter((f) => f.checkId !== 'EVALUATION_INCOMPLETE').map((f) => f.severity));
-  expect(severities).toContain(path.startsWith('bucket') || path.startsWith('account') ? 'HIGH' : 'CRITICAL');
+  expect(severities).toContain(isS3Path(path) ? 'HIGH' : 'CRITICAL');
 });
 
 test('the README\'s "What happens when…" section is the rendered matrix', () => {
@@ -290,13 +313,14 @@ test('the README\'s "What happens when…" section is the rendered matrix', () =
 });
 
 test('every read of every reads table is in the matrix, with its IAM action', () => {
-  const reads = [BUCKET_READS, BUCKET_LISTINGS, GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]);
+  const reads = [BUCKET_READS, ACCESS_POINT_READS, MULTI_REGION_ACCESS_POINT_READS, ACCESS_POINT_LOOKUPS, BUCKET_LISTINGS, GROUP_READS, GROUP_LOOKUPS]
+    .flatMap((t) => Object.values(t) as ReadRow[]);
   const rows = new Set(MATRIX.map((r) => `${r.service} ${r.call.replace(/ \(account\)$/, '')} ${r.iam}`));
   expect(reads.map((r) => `${r.service} ${r.command} ${r.iam}`).filter((k) => !rows.has(k))).toEqual([]);
 });
 
 test('every AWS call the handlers and the CLI make is in the matrix', () => {
-  const sources = ['lambda/adapters/bucket-reader.ts', 'lambda/adapters/security-group-reader.ts', 'lambda/adapters/inventory.ts', 'lambda/adapters/target-resolver.ts',
+  const sources = ['lambda/adapters/bucket-reader.ts', 'lambda/adapters/access-point-reader.ts', 'lambda/adapters/access-point-resolver.ts', 'lambda/adapters/security-group-reader.ts', 'lambda/adapters/inventory.ts', 'lambda/adapters/target-resolver.ts',
     'lambda/adapters/block-public-access.ts', 'lambda/adapters/security-group-remediator.ts', 'lambda/adapters/sns-notifier.ts', 'bin/cli-scan.ts', 'bin/scan-regions.ts']
     .map((f) => readFileSync(join(__dirname, '..', '..', f), 'utf8')).join('\n');
   // S3 Control's commands share S3's names; the code imports them under an "Account" alias.

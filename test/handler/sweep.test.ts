@@ -170,7 +170,7 @@ test('an account fix the sweep applied is read again before the buckets are judg
   expect(bucket?.kind === 'evaluated' && bucket.result.findings.map((f) => f.checkId)).not.toContain('S3_ACCOUNT_BPA_OFF');
 });
 
-test('the sweep reads a private bucket with five calls; website and tags only for a bucket that grants publicly', async () => {
+test('the sweep reads a private bucket with six S3 calls (five, and AWS\'s status of its policy); website and tags only for a bucket that grants publicly', async () => {
   s3.on(ListBucketsCommand).resolves({ ...META, Buckets: [{ Name: 'private-one', BucketRegion: 'eu-west-1' }, { Name: 'public-one', BucketRegion: 'eu-west-1' }] });
   mockBucketAccount({ s3, s3control }, {
     policy: ({ Bucket }) => ({ Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${Bucket}/*`, ...(Bucket === 'private-one' ? { Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } } : {}) }] }) }),
@@ -178,6 +178,7 @@ test('the sweep reads a private bucket with five calls; website and tags only fo
   await sweepBuckets(deps(), { concurrency: 1, onOutcome: () => undefined });
   const callsFor = (bucket: string) => s3.calls().map((c) => c.args[0] as { input: { Bucket?: string }; constructor: { name: string } })
     .filter((c) => c.input.Bucket === bucket).map((c) => c.constructor.name.replace(/Command$/, '')).sort();
-  expect(callsFor('private-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetPublicAccessBlock']);
-  expect(callsFor('public-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketTagging', 'GetBucketWebsite', 'GetPublicAccessBlock']);
+  // A bucket with a policy also asks AWS's own status of it (the oracle); one without a policy would not.
+  expect(callsFor('private-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock']);
+  expect(callsFor('public-one')).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketTagging', 'GetBucketWebsite', 'GetPublicAccessBlock']);
 });

@@ -39,6 +39,7 @@ export function lockedDownBucket(over: Partial<BucketSnapshot> = {}): BucketSnap
     acl: { Owner: OWNER, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName: 'owner' }, Permission: 'FULL_CONTROL' }] },
     publicAccessBlock: ALL_ON, accountPublicAccessBlock: ALL_ON, objectOwnership: 'BucketOwnerEnforced',
     logging: true, website: false, tags: {},
+    policyStatus: false, accessPoints: [], multiRegionAccessPoints: [],
   };
   return { ...full, ...over };
 }
@@ -46,6 +47,9 @@ export function lockedDownBucket(over: Partial<BucketSnapshot> = {}): BucketSnap
 /** How a locked-down bucket answers each read: one answer per row of BUCKET_READS. */
 export const LOCKED_DOWN: Record<BucketField, Answer> = {
   policy: ({ Bucket }) => ({ Policy: JSON.stringify({ Version: '2012-10-17', Statement: [tlsDeny(Bucket ?? '')] }) }),
+  policyStatus: { PolicyStatus: { IsPublic: false } },
+  accessPoints: { AccessPointList: [] },
+  multiRegionAccessPoints: { AccessPoints: [] },
   acl: { Owner: OWNER, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER.ID, DisplayName: 'owner' }, Permission: 'FULL_CONTROL' }] },
   publicAccessBlock: { PublicAccessBlockConfiguration: ALL_ON },
   accountPublicAccessBlock: { PublicAccessBlockConfiguration: ALL_ON },

@@ -13,7 +13,7 @@ import { ExposureGuard } from '../../lib/exposure-guard';
 import { ExposureGuardStack } from '../../lib/exposure-guard-stack';
 import { acknowledgeNagFindings } from '../../lib/nag';
 import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
-import { BUCKET_LISTINGS, BUCKET_READS } from '../../lambda/core/s3/reads';
+import { ACCESS_POINT_LOOKUPS, ACCESS_POINT_READS, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LISTINGS, GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
 
@@ -52,11 +52,20 @@ function houseStatements(fn: string) {
 /** Written out, not derived: the independent check of what the bucket reads table grants. */
 const READ_BUCKETS = {
   Sid: 'ReadBuckets', Effect: 'Allow',
-  Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy',
+  Action: ['s3:GetBucketAcl', 's3:GetBucketLogging', 's3:GetBucketOwnershipControls', 's3:GetBucketPolicy', 's3:GetBucketPolicyStatus',
     's3:GetBucketPublicAccessBlock', 's3:GetBucketTagging', 's3:GetBucketWebsite'],
   Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::*']] },
   Condition: { StringEquals: { 's3:ResourceAccount': { Ref: 'AWS::AccountId' } } },
 };
+/** Every access point of this account, in any region (the bucket's), for its policy and AWS's status of it. */
+const READ_ACCESS_POINTS = {
+  Sid: 'ReadAccessPoints', Effect: 'Allow', Action: ['s3:GetAccessPointPolicy', 's3:GetAccessPointPolicyStatus'],
+  Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:*:', { Ref: 'AWS::AccountId' }, ':accesspoint/*']] },
+};
+const readMultiRegionAccessPoints = (actions: string[]) => ({
+  Sid: 'ReadMultiRegionAccessPoints', Effect: 'Allow', Action: actions,
+  Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3::', { Ref: 'AWS::AccountId' }, ':accesspoint/*']] },
+});
 
 /** The ledger grant, written out: the table's actions, and the key only through DynamoDB in this region. */
 function ledgerStatements(actions: string[]) {
@@ -90,11 +99,16 @@ describe('the S3 EventBridge rule', () => {
         source: ['aws.s3'],
         'detail-type': ['AWS API Call via CloudTrail'],
         detail: {
-          eventSource: ['s3.amazonaws.com'],
+          // S3 Control's access point calls are recorded as s3.amazonaws.com; the other two names cost nothing if they ever appear.
+          eventSource: ['s3.amazonaws.com', 's3-control.amazonaws.com', 's3control.amazonaws.com'],
           eventName: [
             'CreateBucket', 'PutBucketAcl', 'PutBucketPolicy', 'DeleteBucketPolicy', 'PutBucketPublicAccessBlock',
             'DeleteBucketPublicAccessBlock', 'PutBucketOwnershipControls', 'DeleteBucketOwnershipControls',
             'PutBucketWebsite', 'PutBucketLogging', 'PutAccountPublicAccessBlock', 'DeleteAccountPublicAccessBlock',
+            'CreateAccessPoint', 'DeleteAccessPoint', 'PutAccessPointPolicy', 'DeleteAccessPointPolicy',
+            'CreateMultiRegionAccessPoint', 'PutMultiRegionAccessPointPolicy', 'DeleteMultiRegionAccessPoint',
+            'CreateAccessPointForObjectLambda', 'PutAccessPointConfigurationForObjectLambda', 'PutAccessPointPolicyForObjectLambda',
+            'DeleteAccessPointPolicyForObjectLambda', 'DeleteAccessPointForObjectLambda',
           ],
           errorCode: [{ exists: false }],
         },
@@ -210,8 +224,17 @@ describe('the S3 function', () => {
     expect(policyStatementsOf(template, 'GuardS3EvaluatorRole')).toEqual([
       ...houseStatements('S3Evaluator'),
       READ_BUCKETS,
-      { Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Action: ['s3:GetAccountPublicAccessBlock', 's3:ListAllMyBuckets'], Resource: '*' },
-      ...ledgerStatements(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']),
+      {
+        Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
+        Action: ['s3:GetAccessPoint', 's3:GetAccountPublicAccessBlock', 's3:ListAccessPoints', 's3:ListAllMyBuckets', 's3:ListMultiRegionAccessPoints'],
+      },
+      READ_ACCESS_POINTS,
+      readMultiRegionAccessPoints(['s3:GetMultiRegionAccessPoint', 's3:GetMultiRegionAccessPointPolicy', 's3:GetMultiRegionAccessPointPolicyStatus']),
+      {
+        Sid: 'FindObjectLambdaAccessPointBuckets', Effect: 'Allow', Action: 's3:GetAccessPointConfigurationForObjectLambda',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3-object-lambda:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':accesspoint/*']] },
+      },
+      ...ledgerStatements(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']),
     ]);
   });
 
@@ -426,11 +449,15 @@ describe('every read of the reads tables is granted to the function that makes i
     none: /^"\*"$/,
     'prefix-list': /":ec2:",\{"Ref":"AWS::Region"\},":\*:prefix-list\/\*"/,
     'own-prefix-list': /":ec2:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":prefix-list\/\*"/,
+    'access-point': /":s3:\*:",\{"Ref":"AWS::AccountId"\},":accesspoint\/\*"/,
+    'multi-region-access-point': /":s3::",\{"Ref":"AWS::AccountId"\},":accesspoint\/\*"/,
+    'object-lambda-access-point': /":s3-object-lambda:",\{"Ref":"AWS::Region"\},":",\{"Ref":"AWS::AccountId"\},":accesspoint\/\*"/,
   };
   const rows = [
-    ...[BUCKET_READS, BUCKET_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardS3EvaluatorRole', r] as const),
+    ...[BUCKET_READS, ACCESS_POINT_READS, MULTI_REGION_ACCESS_POINT_READS, ACCESS_POINT_LOOKUPS, BUCKET_LISTINGS]
+      .flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardS3EvaluatorRole', r] as const),
     ...[GROUP_READS, GROUP_LOOKUPS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSecurityGroupEvaluatorRole', r] as const),
-    ...[BUCKET_READS, GROUP_READS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepWorkerRole', r] as const),
+    ...[BUCKET_READS, ACCESS_POINT_READS, MULTI_REGION_ACCESS_POINT_READS, GROUP_READS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepWorkerRole', r] as const),
     ...[BUCKET_LISTINGS, GROUP_LISTINGS].flatMap((t) => Object.values(t) as ReadRow[]).map((r) => ['GuardSweepCoordinatorRole', r] as const),
   ];
   test.each(rows.map(([role, r]) => [r.command, r.iam, role, r] as const))('%s → %s on %s', (_command, action, role, row) => {
@@ -675,8 +702,11 @@ describe('the sweep and the findings ledger', () => {
       READ_BUCKETS,
       {
         Sid: 'ReadWithoutResourceLevelPermissions', Effect: 'Allow', Resource: '*',
-        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 's3:GetAccountPublicAccessBlock'],
+        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 's3:GetAccessPoint',
+          's3:GetAccountPublicAccessBlock', 's3:ListAccessPoints', 's3:ListMultiRegionAccessPoints'],
       },
+      READ_ACCESS_POINTS,
+      readMultiRegionAccessPoints(['s3:GetMultiRegionAccessPointPolicy', 's3:GetMultiRegionAccessPointPolicyStatus']),
       {
         Sid: 'ReadPrefixListEntries', Effect: 'Allow', Action: 'ec2:GetManagedPrefixListEntries',
         Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':*:prefix-list/*']] },

@@ -15,9 +15,9 @@ test('the README\'s check table is the rendered catalog', () => {
   expect(section).toBe(renderCheckTable());
 });
 
-test('every catalog id is the DESIGN check set plus EVALUATION_INCOMPLETE, each with a summary and a severity', () => {
+test('every catalog id is the DESIGN check set plus EVALUATION_INCOMPLETE, GUARD_BLIND and S3_ACCESS_POINT_PUBLIC, each with a summary and a severity', () => {
   expect(CHECK_IDS).toEqual([
-    'S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_BUCKET_BPA_OFF', 'S3_ACCOUNT_BPA_OFF', 'S3_TLS_NOT_ENFORCED', 'S3_ACLS_ENABLED', 'S3_LOGGING_OFF',
+    'S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_ACCESS_POINT_PUBLIC', 'S3_BUCKET_BPA_OFF', 'S3_ACCOUNT_BPA_OFF', 'S3_TLS_NOT_ENFORCED', 'S3_ACLS_ENABLED', 'S3_LOGGING_OFF',
     'SG_OPEN_ALL_TRAFFIC', 'SG_OPEN_HIGH_RISK_PORT', 'SG_OPEN_UNAUTHORIZED_PORT', 'SG_DEFAULT_HAS_RULES', 'EVALUATION_INCOMPLETE', 'GUARD_BLIND',
   ]);
   for (const id of CHECK_IDS) expect(CHECKS[id].summary.length * CHECKS[id].severity.length * CHECKS[id].verdict.length).toBeGreaterThan(0);
@@ -25,7 +25,8 @@ test('every catalog id is the DESIGN check set plus EVALUATION_INCOMPLETE, each 
 
 test('remediation scopes and paging derive from the catalog', () => {
   const bucket = remediationConcerns('s3BucketPublicAccess');
-  expect(CHECK_IDS.filter((checkId) => bucket({ checkId }))).toEqual(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_BUCKET_BPA_OFF']);
+  // Bucket-level RestrictPublicBuckets shuts the bucket's access points too (the most restrictive combination).
+  expect(CHECK_IDS.filter((checkId) => bucket({ checkId }))).toEqual(['S3_POLICY_PUBLIC', 'S3_ACL_PUBLIC', 'S3_ACCESS_POINT_PUBLIC', 'S3_BUCKET_BPA_OFF']);
   const sg = remediationConcerns('securityGroupIngress');
   expect(CHECK_IDS.filter((checkId) => sg({ checkId }))).toEqual(['SG_OPEN_ALL_TRAFFIC', 'SG_OPEN_HIGH_RISK_PORT']);
   expect(pagesOn('S3_ACCOUNT_BPA_OFF', 's3-bucket')).toBe(false);
@@ -56,7 +57,7 @@ describe('a check whose read is unknown does not run, and says so (no check depe
   const s3Checks = CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3') && CHECKS[id].reads.length > 0);
   const fields = [...new Set(s3Checks.flatMap((id) => CHECKS[id].reads))];
   test.each(fields)('%s unknown', (field) => {
-    const snapshot: BucketSnapshot = exposed();
+    const snapshot: BucketSnapshot = { ...exposed(), unreadable: { [field]: 'AccessDenied: not authorized (injected)' } };
     delete snapshot[field as keyof BucketSnapshot];
     const r = evaluateBucket(snapshot);
     expect(r.unknown).toContain(field);

@@ -21,6 +21,8 @@ const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,254}$/;
 function bucketFromHost(host: string | undefined): string | undefined {
   if (!host) return undefined;
   const h = host.trim().toLowerCase().replace(/:\d+$/, '');
+  // `<account>.s3-control.<region>.amazonaws.com` names an account's S3 Control endpoint, never a bucket.
+  if (/(^|\.)s3-control[.-]/.test(h)) return undefined;
   const m = /^(.+?)\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/.exec(h);
   return m?.[1];
 }

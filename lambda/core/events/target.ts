@@ -8,6 +8,11 @@ export type Target =
   | { type: 'ec2-instance'; instanceId: string; account?: string; region?: string }
   | { type: 'network-interface'; networkInterfaceId: string; account?: string; region?: string }
   | { type: 'prefix-list'; prefixListId: string; account?: string; region?: string }
+  // S3 Control calls name an access point, not its bucket: the S3 handler resolves them to the
+  // bucket(s) behind it. `deleted`: the access point is gone, so only the ledger can name its bucket.
+  | { type: 'access-point'; name: string; account?: string; region?: string; deleted?: true }
+  | { type: 'multi-region-access-point'; name: string; account?: string; region?: string; deleted?: true }
+  | { type: 'object-lambda-access-point'; name: string; account?: string; region?: string }
   // Never from an event: the sweep's check of the guard's own sight (GUARD_BLIND).
   | { type: 'guard'; account: string; region: string };
 
@@ -30,6 +35,12 @@ export function targetId(t: Target): string {
       return t.networkInterfaceId;
     case 'prefix-list':
       return t.prefixListId;
+    case 'access-point':
+      return `accesspoint/${t.name}`;
+    case 'multi-region-access-point':
+      return `multi-region-accesspoint/${t.name}`;
+    case 'object-lambda-access-point':
+      return `object-lambda-accesspoint/${t.name}`;
     case 'guard':
       return `guard:${t.region}`;
   }

@@ -50,6 +50,17 @@ export interface LedgerEntry {
   unsent?: { claimId: string; at: string; reason: SendReason; failed?: boolean; until?: string };
   /** The sweep run whose digest tells this decision: a retried batch of the same run tells it again. */
   digest?: { run: string; reason: SendReason };
+  /**
+   * S3_ACCESS_POINT_PUBLIC: the access points it names (`accesspoint/<name>`, `multi-region/<name>`)
+   * and the bucket's region. A deleted access point cannot be asked for its bucket; this is how
+   * its deletion finds the finding it closes.
+   */
+  accessPaths?: { names: string[]; region?: string };
+}
+
+/** The ledger's names of an access point (see LedgerEntry.accessPaths). */
+export function accessPathName(kind: 'access point' | 'multi-region access point', name: string): string {
+  return `${kind === 'access point' ? 'accesspoint' : 'multi-region'}/${name}`;
 }
 
 /**
@@ -103,16 +114,16 @@ function hoursSince(iso: string | undefined, now: Date): number {
 }
 
 /** Whether a check ran on this result: none of the fields it reads is unknown. */
-export function checkRan(result: Pick<EvaluationResult, 'unknown'>, checkId: CheckId): boolean {
+export function checkRan(result: Pick<EvaluationResult, 'unknown' | 'notChecked'>, checkId: CheckId): boolean {
   const reads = CHECKS[checkId].reads as readonly string[];
-  return !reads.some((field) => result.unknown.includes(field));
+  return !reads.some((field) => result.unknown.includes(field) || result.notChecked?.[field] !== undefined);
 }
 
 /** One finding's transition. `current` is the finding now, undefined when the check found nothing. */
 export function decideFinding(
   prev: LedgerEntry | undefined,
   current: Finding | undefined,
-  at: { now: Date; resourceKey: string; checkId: CheckId; ran: boolean; trigger?: Trigger; claimId?: string },
+  at: { now: Date; resourceKey: string; checkId: CheckId; ran: boolean; trigger?: Trigger; claimId?: string; region?: string },
   settings: PolicySettings,
 ): Decision {
   const now = at.now.toISOString();
@@ -174,6 +185,9 @@ export function decideFinding(
     firstSeen: open?.firstSeen ?? now, lastSeen: now,
     ...(eventId ? { lastEventId: eventId } : {}),
     ...(current.evidence.remediation !== undefined ? { remediation: current.evidence.remediation } : {}),
+    ...(current.checkId === 'S3_ACCESS_POINT_PUBLIC' ? {
+      accessPaths: { names: current.evidence.accessPoints.map((a) => accessPathName(a.kind, a.name)), ...(at.region ? { region: at.region } : {}) },
+    } : {}),
   };
   delete base.closedAt;
   delete base.closedBy;
@@ -231,6 +245,7 @@ export function decideResult(
   const ids = [...new Set([...current.keys(), ...entries.filter((e) => e.status === 'open' || e.unsent).map((e) => e.checkId)])];
   return ids.map((checkId) => decideFinding(byCheck.get(checkId), current.get(checkId), {
     now, resourceKey: key, checkId, ran: checkRan(result, checkId), ...(result.trigger ? { trigger: result.trigger } : {}), ...(claimId ? { claimId } : {}),
+    ...(result.resource.region ? { region: result.resource.region } : {}),
   }, settings));
 }
 

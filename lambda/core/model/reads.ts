@@ -10,9 +10,10 @@
  * - `bucket`: any bucket of this account (the event names it; S3 ARNs carry no account);
  * - `none`: the action supports no resource-level permission;
  * - `prefix-list`: any prefix list in the region (AWS-managed and shared lists have other owners);
- * - `own-prefix-list`: this account's prefix lists in the region.
+ * - `own-prefix-list`: this account's prefix lists in the region;
+ * - `access-point`, `multi-region-access-point`, `object-lambda-access-point`: this account's access points of that kind.
  */
-export type GrantScope = 'bucket' | 'none' | 'prefix-list' | 'own-prefix-list';
+export type GrantScope = 'bucket' | 'none' | 'prefix-list' | 'own-prefix-list' | 'access-point' | 'multi-region-access-point' | 'object-lambda-access-point';
 
 export interface ReadRow {
   service: 'S3' | 'S3 Control' | 'EC2';

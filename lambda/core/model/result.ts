@@ -5,7 +5,8 @@ import { isIncompleteFinding } from './unread';
 /**
  * Exposure findings are definite, so any makes the resource NON_COMPLIANT; with none, anything
  * unread makes it INCOMPLETE (the EVALUATION_INCOMPLETE finding says so, and is notified).
- * COMPLIANT needs every check to have run.
+ * COMPLIANT needs every check to have run, but for those a snapshot file gave no fields for
+ * (`notChecked`, which says so).
  */
 export function statusOf(findings: readonly Finding[], unknown: readonly string[]): Status {
   if (findings.some((f) => !isIncompleteFinding(f))) return 'NON_COMPLIANT';

@@ -42,6 +42,29 @@ export interface BucketAcl {
 
 export type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
 
+/**
+ * An access point on the bucket: its own policy and Block Public Access decide what it lets
+ * through, within what the bucket lets access points do. A Multi-Region Access Point has the same
+ * shape and no network origin (it is always reachable from the internet).
+ */
+export interface AccessPointSnapshot {
+  name: string;
+  arn: string;
+  /** `Internet` or `VPC` (ListAccessPoints); a VPC access point is never public. */
+  networkOrigin?: string;
+  vpcId?: string;
+  publicAccessBlock?: PublicAccessBlockFlags | null;
+  /** The policy document or its JSON text; null for "no policy". */
+  policy?: unknown;
+  /** A Multi-Region Access Point's policy that is still being applied (GetMultiRegionAccessPointPolicy Proposed). */
+  proposedPolicy?: unknown;
+  /** AWS's own IsPublic for the policy (GetAccessPointPolicyStatus); null for "no policy". */
+  policyStatus?: boolean | null;
+  /** A Multi-Region Access Point's status (READY, CREATING, …). */
+  status?: string;
+  unreadable?: Record<string, string>;
+}
+
 export interface BucketSnapshot {
   name: string;
   account?: string;
@@ -52,6 +75,15 @@ export interface BucketSnapshot {
   publicAccessBlock?: PublicAccessBlockFlags | null;
   accountPublicAccessBlock?: PublicAccessBlockFlags | null;
   objectOwnership?: ObjectOwnership | string | null;
+  /**
+   * AWS's own verdict on the bucket policy (GetBucketPolicyStatus IsPublic); null for "no policy".
+   * A second opinion: without it (offline, or not readable) the evaluator's safer reading stands.
+   */
+  policyStatus?: boolean | null;
+  /** This account's access points on the bucket, in its region; [] for none. */
+  accessPoints?: AccessPointSnapshot[];
+  /** This account's Multi-Region Access Points that include the bucket; [] for none. */
+  multiRegionAccessPoints?: AccessPointSnapshot[];
   /** null (a snapshot file's "read, not configured") is logging off, website hosting off, no tags. */
   logging?: boolean | null;
   website?: boolean | null;
@@ -135,6 +167,12 @@ export interface EvaluationResult {
   unknown: string[];
   /** Why each unknown field is unknown, when known. */
   unknownReasons?: Record<string, string>;
+  /**
+   * Fields a snapshot file left out that came after the DESIGN snapshot contract (a bucket's
+   * access points): the checks that need them did not run, and this says so. Never set by the
+   * deployed guard or `scan`, whose reader reads every field or names why it could not.
+   */
+  notChecked?: Record<string, string>;
   remediation?: RemediationReport;
   trigger?: Trigger;
 }

@@ -81,6 +81,8 @@ export function verdictOf(f: Finding): string {
       return f.latent ? 'Public bucket policy (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (bucket policy)' : 'Publicly readable (bucket policy)';
     case 'S3_ACL_PUBLIC':
       return f.latent ? 'Public ACL (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (ACL)' : 'Publicly readable (ACL)';
+    case 'S3_ACCESS_POINT_PUBLIC':
+      return f.latent ? 'Public access point policy (latent)' : f.severity === 'CRITICAL' ? 'Publicly writable (access point)' : 'Publicly readable (access point)';
     case 'SG_OPEN_ALL_TRAFFIC': return `${CHECKS[f.checkId].verdict}${latent}`;
     case 'SG_OPEN_HIGH_RISK_PORT':
     case 'SG_OPEN_UNAUTHORIZED_PORT': return `${portsPhrase(f)} open to the internet${latent}`;
@@ -111,6 +113,15 @@ function exposedTo(f: Finding): string | undefined {
         .join('\n');
     case 'S3_ACL_PUBLIC':
       return f.evidence.publicGrants.map((g) => `${g.grantee}: ${g.permission}`).join('\n');
+    case 'S3_ACCESS_POINT_PUBLIC':
+      return f.evidence.accessPoints.map((a) => [
+        `${a.kind} ${quoted(a.name, 60)}${a.latent ? ' (latent)' : ''}: ${a.accessPoint}`,
+        ...a.publicStatements.map((s) => `  ${s.grantee}: ${s.actions.slice(0, 8).join(', ')}${s.actions.length > 8 ? ', ...' : ''}${s.pending ? ` (${s.pending})` : ''}`),
+        ...(a.statementsAwsMayCount ? [`  AWS says public; likely ${a.statementsAwsMayCount.join(', ')}`] : []),
+        `  the bucket: ${a.bucketLetsIn}`,
+        ...(a.neutralisedBy ? [`  neutralised by ${a.neutralisedBy}`] : []),
+        ...(a.oracleNote ? [`  ${a.oracleNote}`] : []),
+      ].join('\n')).join('\n');
     case 'SG_OPEN_ALL_TRAFFIC':
     case 'SG_OPEN_HIGH_RISK_PORT':
     case 'SG_OPEN_UNAUTHORIZED_PORT':
@@ -222,7 +233,8 @@ function findingBlock(f: Finding): string {
   }
   if ('neutralisedBy' in e && e.neutralisedBy !== undefined) lines.push(`  Neutralised today by: ${e.neutralisedBy}`);
   if (e.remediation !== undefined) lines.push(`  Remediation: ${e.remediation}`);
-  if (f.checkId === 'S3_POLICY_PUBLIC' && !f.evidence.determined) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
+  if (f.checkId === 'S3_POLICY_PUBLIC' && f.evidence.oracleNote) lines.push(`  AWS's own status: ${f.evidence.oracleNote}`);
+  else if (f.checkId === 'S3_POLICY_PUBLIC' && !f.evidence.determined) lines.push('  Undetermined by AWS documentation: the safer reading (public) was taken.');
   lines.push(`  Controls: ${f.controls.join(', ') || '-'}   Check: ${f.checkId}`);
   lines.push('  Fix:', indent(f.fix));
   return lines.join('\n');

@@ -24,6 +24,29 @@ export function editBucketPolicyCommand(bucket: string, statementLabels: string[
   ].join('\n');
 }
 
+/**
+ * An access point's policy, narrowed or deleted: its Block Public Access cannot change after
+ * creation. A Multi-Region Access Point's policy cannot be deleted, only replaced (us-west-2).
+ */
+export function accessPointPolicyCommand(kind: 'access point' | 'multi-region access point', name: string, account: string | undefined, region: string | undefined, statementLabels: string[]): string {
+  const id = `--account-id ${shellQuote(account ?? '<account-id>')}`;
+  if (kind === 'multi-region access point') {
+    return [
+      `aws s3control get-multi-region-access-point-policy ${id} --name ${shellQuote(name)} --region us-west-2 --query Policy.Established.Policy --output text > policy.json`,
+      `# remove ${statementLabels.join(', ')} from policy.json, then:`,
+      `jq -n --arg name ${shellQuote(name)} --rawfile policy policy.json '{Name: $name, Policy: $policy}' > details.json`,
+      `aws s3control put-multi-region-access-point-policy ${id} --region us-west-2 --details file://details.json`,
+    ].join('\n');
+  }
+  const where = `${id} --name ${shellQuote(name)}${region ? ` --region ${shellQuote(region)}` : ''}`;
+  return [
+    `aws s3control delete-access-point-policy ${where}`,
+    `# or narrow it: remove ${statementLabels.join(', ')} from its policy`,
+    `aws s3control get-access-point-policy ${where} --query Policy --output text > policy.json`,
+    `aws s3control put-access-point-policy ${where} --policy file://policy.json`,
+  ].join('\n');
+}
+
 export function privateAclCommand(bucket: string): string {
   return `aws s3api put-bucket-acl --bucket ${shellQuote(bucket)} --acl private`;
 }

@@ -11,7 +11,10 @@ import {
 import { buildResult } from '../model/result';
 import { parsePolicy, statementLabel } from './policy-document';
 import { publicGrants } from './acl';
-import { enforcesTls, evaluatePolicy, type PublicStatement } from './policy';
+import { enforcesTls, evaluatePolicy, type PolicyVerdict, type PublicStatement } from './policy';
+import { checkAccessPoints } from './access-points';
+import { delegationsOf } from './delegation';
+import { consultOracle, suspectStatements } from './oracle';
 import { DEFAULT_SETTINGS, type GuardSettings } from '../model/settings';
 import type { AccountSnapshot, BucketSnapshot, EvaluationResult, Finding, PublicAccessBlockFlags, Severity } from '../model/types';
 import { incompleteFinding, type UnreadField } from '../model/unread';
@@ -22,9 +25,12 @@ interface Context {
   snapshot: BucketSnapshot;
   /** The policy parsed once for every check that reads it. */
   policy: ReturnType<typeof parsePolicy> | null | undefined;
+  /** The policy's verdict, once, for the checks that judge it (undefined: not read or not parsed). */
+  verdict: PolicyVerdict | undefined;
   findings: Finding[];
   unknown: string[];
   unknownReasons: Record<string, string>;
+  notChecked: Record<string, string>;
 }
 
 function markUnknown(ctx: Context, field: string, reason?: string): void {
@@ -60,38 +66,62 @@ function describeStatement(s: PublicStatement): PublicStatementEvidence {
 function checkPolicy(ctx: Context): void {
   const { snapshot } = ctx;
   if (!hasReads(ctx, 'S3_POLICY_PUBLIC') || snapshot.policy === null) return;
-  const verdict = evaluatePolicy(ctx.policy);
-  if (!verdict.parsed) return markUnknown(ctx, 'policy', verdict.error);
-  if (verdict.publicStatements.length === 0) return;
+  const verdict = ctx.verdict;
+  if (!verdict) return markUnknown(ctx, 'policy', ctx.policy && !ctx.policy.ok ? ctx.policy.error : undefined);
+  const oracle = consultOracle(verdict.publicStatements, snapshot.policyStatus, 'GetBucketPolicyStatus');
+  // AWS decides whether S3 lets the public in: its "public" is reported even where our reading found nothing.
+  const awsOnly = verdict.publicStatements.length === 0 && oracle.awsSays === 'public';
+  if (verdict.publicStatements.length === 0 && !awsOnly) return;
 
   const statements = verdict.publicStatements;
-  const writes = statements.some((s) => s.granted.writes.length > 0);
-  const reads = statements.some((s) => s.granted.reads.length > 0);
+  const suspects = awsOnly ? suspectStatements(verdict.restrictedStatements) : undefined;
+  const writes = suspects ? suspects.writes : statements.some((s) => s.granted.writes.length > 0);
+  const reads = suspects ? !suspects.writes : statements.some((s) => s.granted.reads.length > 0);
   const restrict = effectiveFlag(snapshot.publicAccessBlock, snapshot.accountPublicAccessBlock, 'RestrictPublicBuckets');
   const latent = restrict.on === true;
   const name = snapshot.name;
   const baseSeverity: Severity = writes ? 'CRITICAL' : 'HIGH';
+  const severity: Severity = latent || oracle.lowered ? 'LOW' : baseSeverity;
   const what = writes ? 'publicly writable' : 'publicly readable';
-  const labels = statements.map(statementLabel);
+  const labels = suspects?.labels ?? statements.map(statementLabel);
+  const title = latent
+    ? `S3 bucket ${name} has a public bucket policy, neutralised by RestrictPublicBuckets`
+    : oracle.lowered ? `S3 bucket ${name} has a bucket policy AWS's documentation leaves open; AWS's own status says not public`
+      : awsOnly ? `S3 bucket ${name} is ${what} (bucket policy, by AWS's own policy status)`
+        : `S3 bucket ${name} is ${what} (bucket policy)`;
   ctx.findings.push({
     checkId: 'S3_POLICY_PUBLIC',
-    severity: latent ? 'LOW' : baseSeverity,
-    title: latent
-      ? `S3 bucket ${name} has a public bucket policy, neutralised by RestrictPublicBuckets`
-      : `S3 bucket ${name} is ${what} (bucket policy)`,
+    severity,
+    title,
     evidence: {
       publicStatements: statements.map(describeStatement),
-      effectiveSeverity: latent ? 'LOW' : baseSeverity,
+      ...(suspects ? { statementsAwsMayCount: suspects.labels } : {}),
+      effectiveSeverity: severity,
       severityIfNeutraliserRemoved: baseSeverity,
       ...(latent ? { neutralisedBy: `RestrictPublicBuckets (${restrict.by} level)` } : {}),
       ...(restrict.on === undefined ? { note: 'RestrictPublicBuckets could not be read at bucket or account level: reported at full severity' } : {}),
       ...(snapshot.website ? { website: 'static website hosting is on: if public read is intended, exempt the bucket' } : {}),
       ...(statements.some((s) => !s.determined) ? { determined: false } : { determined: true }),
+      oracle: oracle.oracle,
+      ...(oracle.awsSays ? { awsSays: oracle.awsSays } : {}),
+      ...(oracle.oracleNote ? { oracleNote: oracle.oracleNote } : {}),
     },
     controls: [...(reads || !writes ? ['S3.2'] : []), ...(writes ? ['S3.3'] : [])],
-    fix: latent ? editBucketPolicyCommand(name, labels) : putBucketBpaCommand(name),
+    fix: latent || oracle.lowered ? editBucketPolicyCommand(name, labels) : putBucketBpaCommand(name),
     latent,
   });
+}
+
+function checkAccessPointExposure(ctx: Context): void {
+  const { finding, unknown, notChecked } = checkAccessPoints({
+    snapshot: ctx.snapshot,
+    policy: ctx.verdict,
+    delegations: ctx.verdict ? delegationsOf(ctx.verdict) : [],
+    describe: describeStatement,
+  });
+  for (const u of unknown) markUnknown(ctx, u.field, u.reason);
+  for (const field of notChecked) ctx.notChecked[field] = 'the snapshot has no such field: its access points were not evaluated ([] means "none")';
+  if (finding) ctx.findings.push(finding);
 }
 
 function checkAcl(ctx: Context): void {
@@ -252,6 +282,18 @@ function unreadBucketFields(ctx: Context, settings: Pick<GuardSettings, 'incompl
         return { ...base, couldHide: 'LOW', decides: 'whether ACLs are disabled (S3.12)', readCommand: `aws s3api get-bucket-ownership-controls --bucket ${name}` };
       case 'logging':
         return { ...base, couldHide: 'LOW', decides: 'whether server access logging is on (S3.9)', readCommand: `aws s3api get-bucket-logging --bucket ${name}` };
+      case 'accessPoints':
+      case 'multiRegionAccessPoints': {
+        const multi = field === 'multiRegionAccessPoints';
+        const account = snapshot.account ?? '<account-id>';
+        const readCommand = multi
+          ? `aws s3control list-multi-region-access-points --account-id ${account} --region us-west-2`
+          : `aws s3control list-access-points --account-id ${account} --bucket ${name}${snapshot.region ? ` --region ${snapshot.region}` : ''}`;
+        const what = multi ? 'a Multi-Region Access Point' : 'an access point';
+        return restrict.on === true
+          ? { ...base, couldHide: 'LOW', decides: `whether ${what} of the bucket has a public policy; RestrictPublicBuckets (${restrict.by} level) would keep it latent`, readCommand }
+          : { ...base, couldHide: unbounded, decides: `whether ${what} of the bucket lets anyone read or write it`, readCommand };
+      }
       default:
         return { ...base, couldHide: 'LOW', decides: `${field} of the bucket` };
     }
@@ -270,13 +312,26 @@ export function mayGrantPublicly(snapshot: BucketSnapshot): boolean {
     const verdict = evaluatePolicy(parsePolicy(snapshot.policy));
     if (!verdict.parsed || verdict.publicStatements.length > 0) return true;
   }
-  return snapshot.acl !== null && publicGrants(snapshot.acl).length > 0;
+  if (snapshot.acl !== null && publicGrants(snapshot.acl).length > 0) return true;
+  for (const list of [snapshot.accessPoints, snapshot.multiRegionAccessPoints]) {
+    if (list === undefined) return true;
+    for (const ap of list) {
+      if (ap.policy === undefined || ap.policyStatus === true) return true;
+      if (ap.policy === null || ap.networkOrigin === 'VPC') continue;
+      const verdict = evaluatePolicy(parsePolicy(ap.policy), 'access-point');
+      if (!verdict.parsed || verdict.publicStatements.length > 0) return true;
+    }
+  }
+  return false;
 }
 
 export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSettings, 'incompleteSeverity'> = DEFAULT_SETTINGS): EvaluationResult {
   const policy = snapshot.policy === undefined || snapshot.policy === null ? snapshot.policy : parsePolicy(snapshot.policy);
-  const ctx: Context = { snapshot, policy, findings: [], unknown: [], unknownReasons: {} };
+  const parsed = policy && policy.ok ? evaluatePolicy(policy) : undefined;
+  const verdict = parsed?.parsed ? parsed : undefined;
+  const ctx: Context = { snapshot, policy, verdict, findings: [], unknown: [], unknownReasons: {}, notChecked: {} };
   checkPolicy(ctx);
+  checkAccessPointExposure(ctx);
   checkAcl(ctx);
   checkBucketBpa(ctx);
   checkAccountBpa(ctx);
@@ -286,7 +341,9 @@ export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSet
   const resource = { type: 's3-bucket' as const, id: snapshot.name, account: snapshot.account, region: snapshot.region };
   const incomplete = incompleteFinding(resource, `S3 bucket ${snapshot.name}`, unreadBucketFields(ctx, settings));
   if (incomplete) ctx.findings.push(incomplete);
-  return buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
+  const result = buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
+  if (Object.keys(ctx.notChecked).length > 0) result.notChecked = ctx.notChecked;
+  return result;
 }
 
 /** The account-level target (PutAccountPublicAccessBlock / DeleteAccountPublicAccessBlock). */

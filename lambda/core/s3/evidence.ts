@@ -1,6 +1,7 @@
 /** What each S3 finding shows, by check id: the JSON evidence the CLI prints and the audit log keeps. */
 import type { BpaFlag, PublicAccessBlockFlags, Severity } from '../model/types';
 import type { PublicGrant } from './acl';
+import type { OracleEvidence } from './oracle';
 
 /** A public statement as evidence shows it: the statement as written, and what it grants whom. */
 export interface PublicStatementEvidence {
@@ -26,11 +27,38 @@ interface Neutralisable {
   note?: string;
 }
 
-export interface PolicyPublicEvidence extends Neutralisable {
+export interface PolicyPublicEvidence extends Neutralisable, OracleEvidence {
+  /** Empty when only AWS's own status says public (`oracle: "disagrees"`). */
   publicStatements: PublicStatementEvidence[];
+  /** When only AWS says public: the statements it most likely counts (a condition made them non-public in our reading). */
+  statementsAwsMayCount?: string[];
   website?: string;
   /** False when any statement was judged by the safer reading. */
   determined: boolean;
+}
+
+/** One path that exposes the bucket: an access point, what it grants, and what lets it through. */
+export interface AccessPointExposure extends Neutralisable, OracleEvidence {
+  /** The access point's ARN. */
+  accessPoint: string;
+  name: string;
+  kind: 'access point' | 'multi-region access point';
+  networkOrigin?: string;
+  /** A Multi-Region Access Point's status (READY, CREATING …). */
+  status?: string;
+  publicStatements: (PublicStatementEvidence & { pending?: string })[];
+  statementsAwsMayCount?: string[];
+  /** How the bucket's own policy treats requests through it (delegation, public, or not at all). */
+  bucketLetsIn: string;
+  blockPublicAccess: { accessPoint: PublicAccessBlockFlags | null | undefined; bucket: PublicAccessBlockFlags | null | undefined; account: PublicAccessBlockFlags | null | undefined };
+  determined: boolean;
+  latent: boolean;
+  /** The policy-level fix: access points cannot change their Block Public Access after creation. */
+  fix: string;
+}
+
+export interface AccessPointPublicEvidence {
+  accessPoints: AccessPointExposure[];
 }
 
 export interface AclPublicEvidence extends Neutralisable {
@@ -69,6 +97,7 @@ export interface LoggingEvidence {
 export interface S3EvidenceByCheck {
   S3_POLICY_PUBLIC: PolicyPublicEvidence;
   S3_ACL_PUBLIC: AclPublicEvidence;
+  S3_ACCESS_POINT_PUBLIC: AccessPointPublicEvidence;
   S3_BUCKET_BPA_OFF: BucketBpaEvidence;
   S3_ACCOUNT_BPA_OFF: AccountBpaEvidence;
   S3_TLS_NOT_ENFORCED: TlsEvidence;

@@ -59,14 +59,31 @@ export interface PublicStatement {
   statement: Record<string, unknown>;
 }
 
+export interface RestrictedStatement {
+  sid?: string;
+  index: number;
+  /** The first condition that pins it (conditions are ANDed: one is enough). */
+  restrictedBy: ConditionRestriction;
+  /** Every condition that pins it: a delegation to access points is one pinned by nothing else. */
+  restrictions: ConditionRestriction[];
+  granted: GrantedActions;
+}
+
 export interface PolicyVerdict {
   /** False when the policy could not be parsed; `error` says why. */
   parsed: boolean;
   error?: string;
   publicStatements: PublicStatement[];
   /** Allow statements with a public principal that a fixed condition made non-public. */
-  restrictedStatements: { sid?: string; index: number; restrictedBy: ConditionRestriction }[];
+  restrictedStatements: RestrictedStatement[];
 }
+
+/**
+ * Whose policy it is. An access point's own policy is judged by the bucket rules but for the keys
+ * that name access points: every request through the access point carries its own ARN and account,
+ * so those keys pin nothing there.
+ */
+export type PolicyHolder = 'bucket' | 'access-point';
 
 const hasVariable = (v: string) => v.includes('${');
 const hasWildcard = (v: string) => v.includes('*') || v.includes('?');
@@ -164,8 +181,9 @@ function valueIsFixed(kind: KeyKind, value: string): 'fixed' | 'not-fixed' | { u
       return isFixed(value) || /^AROA[A-Z0-9]+:\*$/.test(value) ? 'fixed' : 'not-fixed';
     case 'access-point-arn': {
       // In a bucket policy the access point name may be a wildcard as long as the account is fixed.
-      const m = /^arn:[a-z-]+:s3:([a-z0-9-]+):(\d{12}):accesspoint\/(.+)$/.exec(value);
-      if (m && isFixed(m[1] ?? '')) return 'fixed';
+      // A Multi-Region Access Point's ARN has no region (arn:aws:s3::123456789012:accesspoint/alias.mrap).
+      const m = /^arn:[a-z-]+:s3:([a-z0-9-]*):(\d{12}):accesspoint\/(.+)$/.exec(value);
+      if (m && (m[1] === '' || isFixed(m[1] ?? ''))) return 'fixed';
       return isFixed(value) ? 'fixed' : 'not-fixed';
     }
     case 'string':
@@ -174,19 +192,31 @@ function valueIsFixed(kind: KeyKind, value: string): 'fixed' | 'not-fixed' | { u
 }
 
 type ConditionOutcome =
-  | { restricts: true; restriction: ConditionRestriction }
+  | { restricts: true; restriction: ConditionRestriction; restrictions: ConditionRestriction[] }
   | { restricts: false; undetermined: string[]; ignored: string[] };
 
-function conditionOutcome(s: PolicyStatement): ConditionOutcome {
+/** In an access point's own policy: the key of its own ARN restricts nothing [S3BPA], its account is not decided. */
+const ACCESS_POINT_OWN_KEYS: Record<string, 'ignored' | 'undetermined'> = {
+  's3:dataaccesspointarn': 'ignored',
+  's3:dataaccesspointaccount': 'undetermined',
+};
+
+function conditionOutcome(s: PolicyStatement, holder: PolicyHolder): ConditionOutcome {
   const undetermined: string[] = [];
   const ignored: string[] = [];
+  const restrictions: ConditionRestriction[] = [];
   for (const [operator, block] of Object.entries(s.condition)) {
     const { base, setQualifier, ifExists } = operatorParts(operator);
     for (const [key, values] of Object.entries(block)) {
       const lower = key.toLowerCase();
-      const kind = RESTRICTING_KEYS[lower];
-      const isUndeterminedKey = UNDETERMINED_KEYS.has(lower);
+      const own = holder === 'access-point' ? ACCESS_POINT_OWN_KEYS[lower] : undefined;
       const label = `${operator} ${key}`;
+      if (own === 'ignored') {
+        ignored.push(`${label}: in an access point's own policy this key restricts nothing (AWS: such a policy is public)`);
+        continue;
+      }
+      const kind = own ? undefined : RESTRICTING_KEYS[lower];
+      const isUndeterminedKey = own === 'undetermined' || UNDETERMINED_KEYS.has(lower);
       if (!kind && !isUndeterminedKey) {
         ignored.push(`${label}: not a key that makes a statement non-public`);
         continue;
@@ -228,13 +258,17 @@ function conditionOutcome(s: PolicyStatement): ConditionOutcome {
         continue;
       }
       if (isUndeterminedKey) {
-        undetermined.push(`${label}: ${key} is not on AWS's list of restricting keys, nor ruled out`);
+        undetermined.push(own
+          ? `${label}: in an access point's own policy every request carries this access point's account; AWS's text does not say whether that restricts`
+          : `${label}: ${key} is not on AWS's list of restricting keys, nor ruled out`);
         continue;
       }
-      // Conditions are ANDed: one listed key pinned to fixed values is enough.
-      return { restricts: true, restriction: { operator, key, values } };
+      restrictions.push({ operator, key, values });
     }
   }
+  // Conditions are ANDed: one listed key pinned to fixed values is enough.
+  const [first] = restrictions;
+  if (first) return { restricts: true, restriction: first, restrictions };
   return { restricts: false, undetermined, ignored };
 }
 
@@ -247,7 +281,7 @@ function isParsed(value: unknown): value is ParsedPolicy {
   return typeof value === 'object' && value !== null && PARSED in value;
 }
 
-export function evaluatePolicy(policy: unknown): PolicyVerdict {
+export function evaluatePolicy(policy: unknown, holder: PolicyHolder = 'bucket'): PolicyVerdict {
   const parsed = parsedOf(policy);
   if (!parsed.ok) return { parsed: false, error: parsed.error, publicStatements: [], restrictedStatements: [] };
   const publicStatements: PublicStatement[] = [];
@@ -256,9 +290,11 @@ export function evaluatePolicy(policy: unknown): PolicyVerdict {
     if (s.effect !== 'Allow') continue; // Deny never grants; an unknown Effect is rejected by IAM
     const principal = principalVerdict(s);
     if (!principal.isPublic) continue;
-    const condition = conditionOutcome(s);
+    const condition = conditionOutcome(s, holder);
     if (condition.restricts) {
-      restrictedStatements.push({ sid: s.sid, index: s.index, restrictedBy: condition.restriction });
+      restrictedStatements.push({
+        sid: s.sid, index: s.index, restrictedBy: condition.restriction, restrictions: condition.restrictions, granted: grantedActions(s.action, s.notAction),
+      });
       continue;
     }
     const undeterminedBy = [...(principal.undetermined ? [principal.undetermined] : []), ...condition.undetermined];

@@ -33,7 +33,27 @@ const flags: Check = (v) => {
   return undefined;
 };
 
-const SHAPES: Record<FieldShape, Check> = { policy, acl, flags, string, boolean, object };
+/** Each access point's own fields, by the same checks as the bucket's. */
+const ACCESS_POINT_FIELDS: Record<string, Check> = {
+  name: string, arn: string, networkOrigin: string, vpcId: string, status: string,
+  publicAccessBlock: nullable(flags), policy: nullable(policy), proposedPolicy: nullable(policy), policyStatus: nullable(boolean), unreadable: object,
+};
+
+const accessPoints: Check = (v) => {
+  if (!Array.isArray(v)) return 'must be an array of access points ({"name", "arn", "networkOrigin", "publicAccessBlock", "policy"}), [] for none';
+  for (const [i, ap] of v.entries()) {
+    if (!isObject(ap)) return `[${i}] must be an object`;
+    if (typeof ap.name !== 'string' || typeof ap.arn !== 'string') return `[${i}]: name and arn must be strings`;
+    for (const [field, check] of Object.entries(ACCESS_POINT_FIELDS)) {
+      if (ap[field] === undefined) continue;
+      const problem = check(ap[field]);
+      if (problem) return `[${i}].${field}: ${problem}`;
+    }
+  }
+  return undefined;
+};
+
+const SHAPES: Record<FieldShape, Check> = { policy, acl, flags, string, boolean, object, 'access-points': accessPoints };
 
 /** Where the bucket is, and each read field's shape from its row of BUCKET_READS. */
 const BUCKET_FIELDS: Record<string, Check> = {

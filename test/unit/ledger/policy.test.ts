@@ -10,7 +10,7 @@ const later = (hours: number) => new Date(T0.getTime() + hours * 3_600_000);
 const KEY = 's3-bucket#111122223333##acme-site';
 const finding = (severity: Finding['severity'], latent = false): Finding => ({
   checkId: 'S3_POLICY_PUBLIC', severity, latent, title: 'S3 bucket acme-site is publicly readable (bucket policy)', controls: ['S3.2'], fix: 'aws s3api …',
-  evidence: { publicStatements: [], effectiveSeverity: severity, severityIfNeutraliserRemoved: 'HIGH', determined: true },
+  evidence: { publicStatements: [], effectiveSeverity: severity, severityIfNeutraliserRemoved: 'HIGH', determined: true, oracle: 'absent' },
 });
 const trigger = (eventId: string, actor = 'arn:aws:iam::111122223333:user/alice'): Trigger => ({ eventName: 'PutBucketPolicy', eventId, actor, sourceIp: '198.51.100.7' });
 const at = (now: Date, extra: { ran?: boolean; trigger?: Trigger } = {}) => ({ now, resourceKey: KEY, checkId: 'S3_POLICY_PUBLIC' as const, ran: extra.ran ?? true, ...(extra.trigger ? { trigger: extra.trigger } : {}) });

@@ -8,7 +8,7 @@ const NOW = new Date('2026-12-02T06:00:00.000Z');
 const bucket = (id: string): ResourceRef => ({ type: 's3-bucket', id, account: '111122223333', region: 'eu-west-1' });
 const finding = (severity: Finding['severity'], title: string): Finding => ({
   checkId: 'S3_POLICY_PUBLIC', severity, latent: false, title, controls: ['S3.2'], fix: 'aws s3api …',
-  evidence: { publicStatements: [], effectiveSeverity: severity, severityIfNeutraliserRemoved: severity, determined: true },
+  evidence: { publicStatements: [], effectiveSeverity: severity, severityIfNeutraliserRemoved: severity, determined: true, oracle: 'absent' },
 });
 const entry = (id: string, severity: Finding['severity'], firstSeen: string): LedgerEntry => ({
   resourceKey: `s3-bucket#111122223333##${id}`, checkId: 'S3_POLICY_PUBLIC', status: 'open', severity, latent: false, title: `S3 bucket ${id} is publicly readable`,

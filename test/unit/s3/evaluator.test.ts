@@ -156,11 +156,14 @@ describe('configuration checks', () => {
 describe('unknown is never COMPLIANT', () => {
   test('a snapshot with only a name is INCOMPLETE and lists every unread field', () => {
     // Every field an S3 check reads (the catalog), in the order the checks read them.
-    const read = [...new Set(CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3')).flatMap((id) => CHECKS[id].reads))];
+    // A snapshot file that leaves out the access point fields (newer than the DESIGN contract) is told so, in notChecked.
+    const later = ['accessPoints', 'multiRegionAccessPoints'];
+    const read = [...new Set(CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3')).flatMap((id) => CHECKS[id].reads))].filter((f) => !later.includes(f));
     expect(read.slice(0, 6)).toEqual(['policy', 'acl', 'publicAccessBlock', 'accountPublicAccessBlock', 'objectOwnership', 'logging']);
     expect(evaluateBucket({ name: 'b' })).toMatchObject({
       status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE', severity: 'HIGH', title: `S3 bucket b could not be fully checked: ${read.join(', ')} not read` }],
       unknown: read,
+      notChecked: { accessPoints: expect.stringContaining('not evaluated'), multiRegionAccessPoints: expect.stringContaining('not evaluated') },
     });
   });
 

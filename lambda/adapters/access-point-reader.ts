@@ -1,0 +1,141 @@
+/**
+ * The bucket's access points and Multi-Region Access Points: each listing's pages first, then each
+ * one's reads in parallel (one round trip more, only for a bucket that has any). An access point
+ * deleted between the listing and its reads is left out; a denied read is that access point's
+ * unknown field; a transient failure makes the whole field transient.
+ */
+import {
+  GetAccessPointCommand, GetAccessPointPolicyCommand, GetAccessPointPolicyStatusCommand, GetMultiRegionAccessPointPolicyCommand,
+  GetMultiRegionAccessPointPolicyStatusCommand, paginateListAccessPoints, paginateListMultiRegionAccessPoints,
+  type MultiRegionAccessPointReport, type S3ControlClient,
+} from '@aws-sdk/client-s3-control';
+import type { AccessPointSnapshot } from '../core/model/types';
+import { ACCESS_POINT_READS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../core/s3/reads';
+import { errorName } from './aws-errors';
+import { flagsOf, isTransient, read, type Field, type TransientField } from './field-read';
+
+export type ListRead<T> = Field<T> | TransientField;
+
+/** The account's Multi-Region Access Points, listed once (a sweep batch shares it). */
+export type MultiRegionListing = ListRead<MultiRegionAccessPointReport[]>;
+
+/** S3 Control's answer for an access point that no longer exists (a Multi-Region one: its own name). */
+const ACCESS_POINT_GONE = ['NoSuchAccessPoint', 'NoSuchMultiRegionAccessPoint'];
+
+async function collect<P, T>(pages: AsyncIterable<P>, pick: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}
+
+/** Whether a read failed because the access point no longer exists: it is then left out, not a failure. */
+function gone(...reads: ListRead<unknown>[]): boolean {
+  return reads.some((r) => isTransient(r) && ACCESS_POINT_GONE.includes(errorName(r.transient)));
+}
+
+/** Fills one access point's fields from its reads: a value, or the reason it is unknown. */
+function fill(ap: AccessPointSnapshot, fields: Record<string, ListRead<unknown>>): AccessPointSnapshot {
+  const unreadable: Record<string, string> = {};
+  for (const [field, r] of Object.entries(fields)) {
+    if (r.ok) (ap as unknown as Record<string, unknown>)[field] = r.value;
+    else unreadable[field] = r.reason;
+  }
+  return Object.keys(unreadable).length > 0 ? { ...ap, unreadable } : ap;
+}
+
+/** This account's access points on the bucket (ListAccessPoints filters by bucket), each fully read. */
+export async function readAccessPoints(
+  s3control: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined,
+): Promise<ListRead<AccessPointSnapshot[]>> {
+  if (!account) return { ok: false, reason: 'account id unknown' };
+  const listed = await read(() => collect(paginateListAccessPoints({ client: s3control }, { AccountId: account, Bucket: bucket }), (p) => p.AccessPointList), BUCKET_READS.accessPoints);
+  if (!listed.ok) return listed;
+  const aps = await Promise.all(listed.value.filter((ap) => ap.Name && ap.Bucket === bucket).map(async (ap) => {
+    const input = { AccountId: account, Name: ap.Name };
+    const [configuration, policy, policyStatus] = await Promise.all([
+      read(async () => s3control.send(new GetAccessPointCommand(input)), ACCESS_POINT_READS.configuration),
+      read(async () => (await s3control.send(new GetAccessPointPolicyCommand(input))).Policy ?? null, ACCESS_POINT_READS.policy),
+      read(async () => (await s3control.send(new GetAccessPointPolicyStatusCommand(input))).PolicyStatus?.IsPublic ?? null, ACCESS_POINT_READS.policyStatus),
+    ]);
+    return { ap, configuration, policy, policyStatus };
+  }));
+  const present = aps.filter((a) => !gone(a.configuration, a.policy, a.policyStatus));
+  // The first transient failure stands for the whole field (AWS's status aside: it only advises).
+  const transient = present.flatMap((a) => [a.configuration, a.policy]).find((r): r is TransientField => isTransient(r));
+  if (transient) return transient;
+  return {
+    ok: true,
+    value: present.map(({ ap, configuration, policy, policyStatus }) => {
+      const base: AccessPointSnapshot = {
+        name: ap.Name!, arn: ap.AccessPointArn ?? `arn:${partitionOf(region)}:s3:${region ?? ''}:${account}:accesspoint/${ap.Name!}`,
+        ...(ap.NetworkOrigin ? { networkOrigin: ap.NetworkOrigin } : {}),
+        ...(ap.VpcConfiguration?.VpcId ? { vpcId: ap.VpcConfiguration.VpcId } : {}),
+      };
+      const publicAccessBlock: ListRead<unknown> = configuration.ok
+        ? { ok: true, value: flagsOf(configuration.value.PublicAccessBlockConfiguration) ?? null }
+        : configuration;
+      // AWS's status is a second opinion: when it cannot be read the field is simply absent.
+      return fill(base, { publicAccessBlock, policy, ...(policyStatus.ok ? { policyStatus } : {}) });
+    }),
+  };
+}
+
+/** `arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap`: the ARN names the alias, not the name. */
+function multiRegionArn(account: string, report: MultiRegionAccessPointReport, partition: string): string {
+  return `arn:${partition}:s3::${account}:accesspoint/${report.Alias ?? report.Name ?? ''}`;
+}
+
+export function partitionOf(region: string | undefined): string {
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** The account's Multi-Region Access Points (us-west-2 serves them), every page. */
+export async function listMultiRegionAccessPoints(s3controlWest: S3ControlClient, account: string | undefined): Promise<MultiRegionListing> {
+  if (!account) return { ok: false, reason: 'account id unknown' };
+  return read(() => collect(paginateListMultiRegionAccessPoints({ client: s3controlWest }, { AccountId: account }), (p) => p.AccessPoints), BUCKET_READS.multiRegionAccessPoints);
+}
+
+/** The Multi-Region Access Points that include this bucket of this account, each with its policy. */
+export async function readMultiRegionAccessPoints(
+  s3controlWest: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined, listing?: Promise<MultiRegionListing>,
+): Promise<ListRead<AccessPointSnapshot[]>> {
+  const listed = await (listing ?? listMultiRegionAccessPoints(s3controlWest, account));
+  if (!listed.ok || !account) return listed.ok ? { ok: false, reason: 'account id unknown' } : listed;
+  const mine = listed.value.filter((m) => (m.Regions ?? []).some((r) => r.Bucket === bucket && (r.BucketAccountId ?? account) === account));
+  const read1 = await Promise.all(mine.map(async (m) => {
+    const input = { AccountId: account, Name: m.Name };
+    const [policy, policyStatus] = await Promise.all([
+      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyCommand(input))).Policy ?? null, MULTI_REGION_ACCESS_POINT_READS.policy),
+      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyStatusCommand(input))).Established?.IsPublic ?? null,
+        MULTI_REGION_ACCESS_POINT_READS.policyStatus),
+    ]);
+    return { m, policy, policyStatus };
+  }));
+  const present = read1.filter((a) => !gone(a.policy, a.policyStatus));
+  const transient = present.map((a) => a.policy).find((r): r is TransientField => isTransient(r));
+  if (transient) return transient;
+  const partition = partitionOf(region);
+  return {
+    ok: true,
+    value: present.map(({ m, policy, policyStatus }) => {
+      const base: AccessPointSnapshot = {
+        name: m.Name ?? m.Alias ?? '(unnamed)', arn: multiRegionArn(account, m, partition),
+        publicAccessBlock: flagsOf(m.PublicAccessBlock) ?? null,
+        ...(m.Status ? { status: m.Status } : {}),
+      };
+      const fields: Record<string, ListRead<unknown>> = {};
+      if (policy.ok) {
+        // Established is what S3 applies now; Proposed is a change still being applied everywhere.
+        const doc = policy.value as { Established?: { Policy?: string }; Proposed?: { Policy?: string } } | null;
+        fields.policy = { ok: true, value: doc?.Established?.Policy ?? null };
+        if (doc?.Proposed?.Policy && doc.Proposed.Policy !== doc.Established?.Policy) fields.proposedPolicy = { ok: true, value: doc.Proposed.Policy };
+      } else {
+        fields.policy = policy;
+      }
+      if (policyStatus.ok) fields.policyStatus = policyStatus;
+      return fill(base, fields);
+    }),
+  };
+}
