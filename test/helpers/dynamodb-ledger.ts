@@ -8,7 +8,7 @@
  * not know fails the test, so drift shows.
  */
 import {
-  BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
+  BatchGetItemCommand, ConditionalCheckFailedException, GetItemCommand, QueryCommand, ScanCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateItemCommand,
   type AttributeValue, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
@@ -34,7 +34,7 @@ export interface SimulatedTable {
   /** Awaited before each transaction is checked: a test parks one writer here while another goes. */
   beforeCommit?: () => Promise<void>;
   /** The next call of this command fails with this error (throttling, say), then the table answers again. */
-  failNext: (command: 'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', error: Error) => void;
+  failNext: (command: 'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem' | 'Scan', error: Error) => void;
 }
 
 const idOf = (i: Item) => `${i.pk!.S}#${i.sk!.S}`;
@@ -91,13 +91,13 @@ function applyUpdate(current: Item | undefined, key: Item, update: string, value
 type Handler = (input: any) => unknown;
 
 /** The table and its four calls as plain handlers (input → output), for a stub or the benchmark's simulated AWS. */
-export function ledgerTable(): { table: SimulatedTable; handlers: Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', Handler> } {
+export function ledgerTable(): { table: SimulatedTable; handlers: Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem' | 'Scan', Handler> } {
   const items = new Map<string, Item>();
   let commits = 0;
   let writes = 0;
   const failures = new Map<string, Error>();
   const table: SimulatedTable = { items, commits: () => commits, writes: () => writes, failNext: (command, error) => { failures.set(command, error); } };
-  const handlers = {} as Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem', Handler>;
+  const handlers = {} as Record<'BatchGetItem' | 'Query' | 'GetItem' | 'TransactWriteItems' | 'UpdateItem' | 'Scan', Handler>;
   const failing = (command: string) => {
     const error = failures.get(command);
     failures.delete(command);
@@ -148,6 +148,22 @@ export function ledgerTable(): { table: SimulatedTable; handlers: Record<'BatchG
     writes += steps.length;
     return { ...META };
   }) as Handler;
+  // The one Scan the guard makes: open findings naming an access point (LedgerStore.openFindingsNaming), in pages of 2.
+  handlers.Scan = ((input: { FilterExpression: string; ExpressionAttributeValues: Item; ExclusiveStartKey?: Item }) => {
+    const error = failing('Scan');
+    if (error) return Promise.reject(error);
+    if (input.FilterExpression !== '#status = :open AND contains(accessPaths.#names, :path)') {
+      return Promise.reject(new Error(`the simulated table does not know the filter ${input.FilterExpression}`));
+    }
+    const all = [...items.entries()].sort(([a], [b]) => a.localeCompare(b));
+    const from = input.ExclusiveStartKey ? all.findIndex(([id]) => id === idOf(input.ExclusiveStartKey!)) + 1 : 0;
+    const page = all.slice(from, from + 2);
+    const path = input.ExpressionAttributeValues[':path']?.S;
+    const matching = page.map(([, i]) => i).filter((i) => i.status?.S === input.ExpressionAttributeValues[':open']?.S
+      && (i.accessPaths?.M?.names?.L ?? []).some((n) => n.S === path));
+    const last = page.length === 2 && from + 2 < all.length ? page[1]![1] : undefined;
+    return Promise.resolve({ ...META, Items: structuredClone(matching), ...(last ? { LastEvaluatedKey: { pk: last.pk!, sk: last.sk! } } : {}) });
+  }) as Handler;
   handlers.UpdateItem = ((input: { Key: Item; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeValues: Item; ReturnValues?: string }) => {
     const error = failing('UpdateItem');
     if (error) return Promise.reject(error);
@@ -169,5 +185,6 @@ export function simulateLedgerTable(dynamodb: AwsStub<any, any, any>): Simulated
   dynamodb.on(BatchGetItemCommand).callsFake(handlers.BatchGetItem);
   dynamodb.on(TransactWriteItemsCommand).callsFake(handlers.TransactWriteItems);
   dynamodb.on(UpdateItemCommand).callsFake(handlers.UpdateItem);
+  dynamodb.on(ScanCommand).callsFake(handlers.Scan);
   return table;
 }
