@@ -44,6 +44,8 @@ interface Spec {
   mutate?: (e: ReturnType<typeof cloudTrailFixture>) => void;
   /** With the findings ledger: the event's first delivery, or its second (measured after the first). */
   ledger?: 'first' | 'duplicate';
+  /** The evaluated bucket has an access point (its reads follow the listing). */
+  accessPoint?: true;
 }
 
 /** The chain itself, for the report: the calls of each round trip. */
@@ -54,7 +56,7 @@ function chainOf(records: SimulatedAws['records']): string[] {
 }
 
 async function run(spec: Spec, latencyMs: number): Promise<CriticalPathScenario> {
-  const { answers, bucketName, groupId } = simulatedAccount({ buckets: 100, groups: 100 });
+  const { answers, bucketName, groupId } = simulatedAccount({ buckets: 100, groups: 100, ...(spec.accessPoint ? { accessPointsOn: [10] } : {}) });
   const { handlers } = ledgerTable();
   const sim = new SimulatedAws({ latencyMs, record: true }, { ...answers, ...Object.fromEntries(Object.entries(handlers).map(([api, h]) => [`DynamoDB:${api}`, h as never])) });
   const clients = sim.factory();
@@ -91,6 +93,8 @@ async function run(spec: Spec, latencyMs: number): Promise<CriticalPathScenario>
 
 export const CRITICAL_PATH_SPECS: Spec[] = [
   { name: 's3-notify', target: 2, fixture: 's3-put-bucket-policy.json', evaluate: evaluateS3Target, settings: {} },
+  // Issue 13: the access point listing and AWS's policy status run beside the bucket's reads; an access point's own reads are one more.
+  { name: 's3-notify-access-point', target: 3, fixture: 's3-put-bucket-policy.json', evaluate: evaluateS3Target, settings: {}, accessPoint: true },
   { name: 's3-enforce', target: 4, fixture: 's3-put-bucket-policy.json', evaluate: evaluateS3Target, settings: { remediation: { s3BucketPublicAccess: 'enforce' } } },
   { name: 'sg-notify', target: 3, fixture: 'ec2-authorize-ingress-sdk.json', evaluate: evaluateSecurityGroupTarget, settings: {} },
   { name: 'sg-notify-prefix-list', target: 3, fixture: 'ec2-authorize-ingress-sdk.json', evaluate: evaluateSecurityGroupTarget, settings: {} },

@@ -3,6 +3,7 @@
  * on demand (nothing is stored, so the simulation's memory does not grow with N and the measured
  * peak RSS is the guard's own). Writes are kept as small overrides.
  */
+import { evaluatePolicy } from '../lambda/core/s3/policy';
 import type { Answer } from './sim-aws';
 
 const OWNER = { ID: '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be', DisplayName: 'owner' };
@@ -49,7 +50,11 @@ function steadyPolicy(i: number, exposed: boolean): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-export function simulatedAccount(opts: { buckets: number; groups: number; gonePer?: number; exposedEvery?: number }) {
+/**
+ * `accessPointsOn`: the buckets that have an access point (Internet origin, all Block Public Access
+ * on, no policy): a bucket read then takes its access point's reads too.
+ */
+export function simulatedAccount(opts: { buckets: number; groups: number; gonePer?: number; exposedEvery?: number; accessPointsOn?: number[] }) {
   const bpaOverrides = new Map<string, typeof ALL_ON>();
   const revoked = new Set<string>();
   const gonePer = opts.gonePer ?? 0;
@@ -150,6 +155,24 @@ export function simulatedAccount(opts: { buckets: number; groups: number; gonePe
       if (bucket(input) % 2 === 0) throw new NotFound('NoSuchTagSet', 'The TagSet does not exist');
       return { TagSet: [{ Key: 'team', Value: 'data' }] };
     },
+    // AWS's own status of the policy: it agrees with the evaluator here (the oracle's cost is measured, not its disagreements).
+    GetBucketPolicyStatus: (input) => {
+      const i = bucket(input);
+      const policy = opts.exposedEvery ? steadyPolicy(i, i % opts.exposedEvery === 0) : bucketPolicy(i);
+      if (!policy) throw new NotFound('NoSuchBucketPolicy', 'The bucket policy does not exist');
+      return { PolicyStatus: { IsPublic: evaluatePolicy(policy).publicStatements.length > 0 } };
+    },
+    // S3 Control (access points: this account's, in the bucket's region; Multi-Region: none)
+    ListAccessPoints: (input) => {
+      const name = String(input.Bucket);
+      const i = bucket(input);
+      if (!(opts.accessPointsOn ?? []).includes(i)) return { AccessPointList: [] };
+      return { AccessPointList: [{ Name: `ap-${i}`, NetworkOrigin: 'Internet', Bucket: name, AccessPointArn: `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/ap-${i}`, BucketAccountId: ACCOUNT }] };
+    },
+    GetAccessPoint: (input) => ({ Name: input.Name, NetworkOrigin: 'Internet', PublicAccessBlockConfiguration: ALL_ON }),
+    GetAccessPointPolicy: () => { throw new NotFound('NoSuchAccessPointPolicy', 'The specified accesspoint policy does not exist'); },
+    GetAccessPointPolicyStatus: () => { throw new NotFound('NoSuchAccessPointPolicy', 'The specified accesspoint policy does not exist'); },
+    ListMultiRegionAccessPoints: () => ({ AccessPoints: [] }),
     // S3 Control (account level)
     'S3Control:GetPublicAccessBlock': () => ({ PublicAccessBlockConfiguration: opts.exposedEvery ? ALL_OFF : { ...ALL_ON, RestrictPublicBuckets: false } }),
     // EC2
