@@ -73,13 +73,15 @@ function evaluateBucketInput({ label, value }: { label: string; value: unknown }
  */
 function asText(result: EvaluationResult, settings: GuardSettings): string {
   const message = composeNotification(result, settings);
-  if (message) return `Subject: ${message.subject}\n\n${message.email}\n`;
+  const notChecked = Object.entries(result.notChecked ?? {}).map(([field, why]) => `Not checked: ${field}: ${why}`);
+  if (message) return `Subject: ${message.subject}\n\n${message.email}\n${notChecked.map((l) => `${l}\n`).join('')}`;
   const { type, id } = result.resource;
   const below = result.findings.map((f) => `  [${f.severity}${f.latent ? ', latent' : ''}] ${f.checkId}: ${f.title}`);
   return [
     `No message would be sent for ${type} ${id}: nothing at or above notifyMinSeverity (${settings.notifyMinSeverity}). Status ${result.status}.`,
     ...(below.length > 0 ? ['Findings below it (logged, not sent):', ...below] : []),
     ...(result.unknown.length > 0 ? [`Not read: ${result.unknown.join(', ')}`] : []),
+    ...notChecked,
   ].join('\n') + '\n';
 }
 
