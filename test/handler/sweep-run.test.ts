@@ -8,7 +8,7 @@
 import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, ListAccessPointsCommand, ListMultiRegionAccessPointsCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -395,6 +395,9 @@ describe('review fixes', () => {
     await drain();
     // the account batch, and each of the three bucket batches once
     expect(s3control).toHaveReceivedCommandTimes(GetAccountPublicAccessBlockCommand, 1 + Math.ceil(120 / BUCKETS_PER_BATCH));
+    // the account's Multi-Region Access Points are listed once per batch too, not once per bucket; each bucket's own access points once each
+    expect(s3control).toHaveReceivedCommandTimes(ListMultiRegionAccessPointsCommand, Math.ceil(120 / BUCKETS_PER_BATCH));
+    expect(s3control).toHaveReceivedCommandTimes(ListAccessPointsCommand, 120);
   });
 });
 
