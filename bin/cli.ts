@@ -64,7 +64,7 @@ function loadSettings(configFile: string | undefined, io: CliIo): GuardSettings 
 function evaluateBucketInput({ label, value }: { label: string; value: unknown }, settings: GuardSettings): EvaluationResult {
   const problem = bucketSnapshotProblem(value);
   if (problem) throw new InputError(`${label}: ${problem}`);
-  return evaluateBucket(value as BucketSnapshot, settings);
+  return evaluateBucket(value as BucketSnapshot, settings, { fromFile: true });
 }
 
 /**

@@ -69,6 +69,8 @@ export class Operations extends Construct {
       'Exposure Guard: the previous sweep never finished (some batches are still queued or in the sweep\'s dead-letter queue), so its resources were not all swept and it sent no digest. Read the "sweep unfinished" and "sweep batch failed" records.'));
     this.alarms.push(this.onGuardMetric('CanaryFailures',
       'Exposure Guard: the sweep could not write its canary (or record the write), so the next sweep cannot prove the event path works and reports it INCOMPLETE. Read the "canary write failed" records; check the canary bucket, the coordinator\'s role and any SCP.'));
+    this.alarms.push(this.onGuardMetric('OracleUnavailable',
+      'Exposure Guard: AWS\'s own policy status (GetBucketPolicyStatus, GetAccessPointPolicyStatus) could not be read, so a policy AWS calls public that the guard\'s reading does not would go unnoticed. Read the evaluation records\' oracleUnread; check the role and any SCP.'));
     const heartbeat = props.sweepIntervalSeconds !== undefined ? this.heartbeatAlarm(props.sweepIntervalSeconds) : undefined;
     if (heartbeat) this.alarms.push(heartbeat);
     for (const alarm of this.alarms) alarm.addAlarmAction(action);

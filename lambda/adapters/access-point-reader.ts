@@ -33,6 +33,15 @@ function gone(...reads: ListRead<unknown>[]): boolean {
   return reads.some((r) => isTransient(r) && ACCESS_POINT_GONE.includes(errorName(r.transient)));
 }
 
+/** At most this many access points are read at once (three calls each): a bucket with hundreds is not a burst S3 Control throttles. */
+const AT_ONCE = 10;
+
+async function inBatches<T, R>(items: T[], each: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += AT_ONCE) out.push(...await Promise.all(items.slice(i, i + AT_ONCE).map(each)));
+  return out;
+}
+
 /** Fills one access point's fields from its reads: a value, or the reason it is unknown. */
 function fill(ap: AccessPointSnapshot, fields: Record<string, ListRead<unknown>>): AccessPointSnapshot {
   const unreadable: Record<string, string> = {};
@@ -48,17 +57,20 @@ export async function readAccessPoints(
   s3control: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined,
 ): Promise<ListRead<AccessPointSnapshot[]>> {
   if (!account) return { ok: false, reason: 'account id unknown' };
+  // Access points live in their bucket's region: listed anywhere else, the answer would be "none".
+  if (!region) return { ok: false, reason: 'the bucket\'s region is not known, so its access points (regional) could not be listed' };
   const listed = await read(() => collect(paginateListAccessPoints({ client: s3control }, { AccountId: account, Bucket: bucket }), (p) => p.AccessPointList), BUCKET_READS.accessPoints);
   if (!listed.ok) return listed;
-  const aps = await Promise.all(listed.value.filter((ap) => ap.Name && ap.Bucket === bucket).map(async (ap) => {
+  // The listing filters by bucket; an entry naming another (or none) is not this bucket's.
+  const aps = await inBatches(listed.value.filter((ap) => ap.Name && ap.Bucket === bucket), async (ap) => {
     const input = { AccountId: account, Name: ap.Name };
     const [configuration, policy, policyStatus] = await Promise.all([
       read(async () => s3control.send(new GetAccessPointCommand(input)), ACCESS_POINT_READS.configuration),
-      read(async () => (await s3control.send(new GetAccessPointPolicyCommand(input))).Policy ?? null, ACCESS_POINT_READS.policy),
-      read(async () => (await s3control.send(new GetAccessPointPolicyStatusCommand(input))).PolicyStatus?.IsPublic ?? null, ACCESS_POINT_READS.policyStatus),
+      read(async () => (await s3control.send(new GetAccessPointPolicyCommand(input))).Policy, ACCESS_POINT_READS.policy),
+      read(async () => (await s3control.send(new GetAccessPointPolicyStatusCommand(input))).PolicyStatus?.IsPublic, ACCESS_POINT_READS.policyStatus),
     ]);
     return { ap, configuration, policy, policyStatus };
-  }));
+  });
   const present = aps.filter((a) => !gone(a.configuration, a.policy, a.policyStatus));
   // The first transient failure stands for the whole field (AWS's status aside: it only advises).
   const transient = present.flatMap((a) => [a.configuration, a.policy]).find((r): r is TransientField => isTransient(r));
@@ -74,8 +86,8 @@ export async function readAccessPoints(
       const publicAccessBlock: ListRead<unknown> = configuration.ok
         ? { ok: true, value: flagsOf(configuration.value.PublicAccessBlockConfiguration) ?? null }
         : configuration;
-      // AWS's status is a second opinion: when it cannot be read the field is simply absent.
-      return fill(base, { publicAccessBlock, policy, ...(policyStatus.ok ? { policyStatus } : {}) });
+      // AWS's status is a second opinion: when it cannot be read the field is absent, its reason kept (oracleUnavailable).
+      return fill(base, { publicAccessBlock, policy, policyStatus });
     }),
   };
 }
@@ -101,18 +113,20 @@ export async function listMultiRegionAccessPoints(s3controlWest: S3ControlClient
 export async function readMultiRegionAccessPoints(
   s3controlWest: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined, listing?: Promise<MultiRegionListing>,
 ): Promise<ListRead<AccessPointSnapshot[]>> {
+  // Multi-Region Access Points exist in the aws partition only (not in China or GovCloud).
+  if (partitionOf(region) !== 'aws') return { ok: true, value: [] };
   const listed = await (listing ?? listMultiRegionAccessPoints(s3controlWest, account));
   if (!listed.ok || !account) return listed.ok ? { ok: false, reason: 'account id unknown' } : listed;
   const mine = listed.value.filter((m) => (m.Regions ?? []).some((r) => r.Bucket === bucket && (r.BucketAccountId ?? account) === account));
-  const read1 = await Promise.all(mine.map(async (m) => {
+  const read1 = await inBatches(mine, async (m) => {
     const input = { AccountId: account, Name: m.Name };
     const [policy, policyStatus] = await Promise.all([
-      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyCommand(input))).Policy ?? null, MULTI_REGION_ACCESS_POINT_READS.policy),
-      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyStatusCommand(input))).Established?.IsPublic ?? null,
+      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyCommand(input))).Policy, MULTI_REGION_ACCESS_POINT_READS.policy),
+      read(async () => (await s3controlWest.send(new GetMultiRegionAccessPointPolicyStatusCommand(input))).Established?.IsPublic,
         MULTI_REGION_ACCESS_POINT_READS.policyStatus),
     ]);
     return { m, policy, policyStatus };
-  }));
+  });
   const present = read1.filter((a) => !gone(a.policy, a.policyStatus));
   const transient = present.map((a) => a.policy).find((r): r is TransientField => isTransient(r));
   if (transient) return transient;
@@ -134,7 +148,7 @@ export async function readMultiRegionAccessPoints(
       } else {
         fields.policy = policy;
       }
-      if (policyStatus.ok) fields.policyStatus = policyStatus;
+      fields.policyStatus = policyStatus;
       return fill(base, fields);
     }),
   };

@@ -18,7 +18,9 @@ export interface BucketBehind {
 
 export type AccessPointResolution =
   | { kind: 'buckets'; buckets: BucketBehind[] }
-  | { kind: 'gone'; reason: string };
+  | { kind: 'gone'; reason: string }
+  /** Behind it is another account's access point: its bucket is that account's to judge. */
+  | { kind: 'elsewhere'; reason: string };
 
 const ARN = /^arn:[a-z-]+:s3:([a-z0-9-]+):(\d{12}):accesspoint\/([a-z0-9][a-z0-9-]*)$/;
 
@@ -58,5 +60,6 @@ export async function bucketOfObjectLambdaAccessPoint(
   if (out === 'gone') return { kind: 'gone', reason: `Object Lambda access point ${name} no longer exists` };
   const m = ARN.exec(out.Configuration?.SupportingAccessPoint ?? '');
   if (!m) return { kind: 'gone', reason: `Object Lambda access point ${name} names no standard access point (${out.Configuration?.SupportingAccessPoint ?? 'none'})` };
+  if (m[2] !== account) return { kind: 'elsewhere', reason: `Object Lambda access point ${name} stands on ${m[0]} of account ${m[2]}: its bucket is judged by that account's guard` };
   return bucketOfAccessPoint(s3control(m[1]!), m[2]!, m[3]!, m[1]!);
 }

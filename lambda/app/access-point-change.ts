@@ -79,6 +79,10 @@ export const expandAccessPointTargets: Expander = async (targets, deps, trigger?
       deps.logger.info('resource gone', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: resolution.reason, trigger });
       continue;
     }
+    if (resolution.kind === 'elsewhere') {
+      deps.logger.info('event skipped', { schemaVersion: AUDIT_SCHEMA_VERSION, target, reason: resolution.reason, trigger });
+      continue;
+    }
     const account = target.account ?? deps.defaultAccount;
     for (const b of resolution.buckets) {
       if (b.account && account && b.account !== account) {

@@ -92,6 +92,8 @@ function count(deps: PipelineDeps, result: EvaluationResult): void {
   // Where AWS's own policy status and our reading disagree: the reading or AWS changed (oracle.ts).
   const drift = result.findings.reduce((n, f) => n + driftsIn(f), 0);
   for (let i = 0; i < drift; i++) m.count('SemanticsDrift');
+  // The second opinion missing (a denied GetBucketPolicyStatus, say): "AWS says public, ours not" cannot be caught meanwhile.
+  if (result.oracleUnread) m.count('OracleUnavailable');
   // Anything unread, whatever the status: a NON_COMPLIANT result can hide more than it shows.
   if (result.unknown.length > 0) m.count('Incomplete');
   if (result.remediation) {

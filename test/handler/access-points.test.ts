@@ -264,3 +264,62 @@ describe('remediation', () => {
     expect(s3control.commandCalls(DeleteAccessPointPolicyCommand)).toHaveLength(0);
   });
 });
+
+describe('review fixes', () => {
+  const clients = () => ({ s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) });
+
+  test('ListMultiRegionAccessPoints is read to its last page', async () => {
+    const report = (name: string, bucketName: string) => ({ Name: name, Alias: `${name}.mrap`, Status: 'READY' as const, PublicAccessBlock: ALL_OFF, Regions: [{ Bucket: bucketName, Region: 'eu-west-1', BucketAccountId: ACCOUNT }] });
+    s3control.on(ListMultiRegionAccessPointsCommand, { AccountId: ACCOUNT }).resolves({ ...META, AccessPoints: [report('first', 'acme-other')], NextToken: 'page-2' });
+    s3control.on(ListMultiRegionAccessPointsCommand, { AccountId: ACCOUNT, NextToken: 'page-2' }).resolves({ ...META, AccessPoints: [report('second', 'acme-site')] });
+    s3control.on(GetMultiRegionAccessPointPolicyCommand).rejects(s3ControlError('NoSuchMultiRegionAccessPointPolicy', 404, 'The specified multi-region access point policy does not exist'));
+    s3control.on(GetMultiRegionAccessPointPolicyStatusCommand).rejects(s3ControlError('NoSuchMultiRegionAccessPointPolicy', 404, 'The specified multi-region access point policy does not exist'));
+    const read = await readBucket(clients(), 'acme-site', { account: ACCOUNT, region: 'eu-west-1' });
+    expect(read.kind === 'snapshot' && read.snapshot.multiRegionAccessPoints?.map((m) => m.name)).toEqual(['second']);
+  });
+
+  test('the bucket\'s region unknown: its access points are not listed somewhere else and taken as none; the field is unknown', async () => {
+    const read = await readBucket(clients(), 'acme-site', { account: ACCOUNT });
+    expect(s3control.commandCalls(ListAccessPointsCommand)).toHaveLength(0);
+    expect(read.kind === 'snapshot' && read.snapshot.unreadable?.accessPoints).toMatch(/region is not known/);
+  });
+
+  test('GetAccessPoint denied on a public access point: reported at full severity, and INCOMPLETE names it', async () => {
+    delegatingBucketWithPublicAccessPoint();
+    s3control.on(GetAccessPointCommand).rejects(s3ControlError('AccessDenied', 403, 'Access Denied'));
+    await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3EventTarget, expandAccessPointTargets);
+    const [r] = evaluations();
+    expect(apFinding(r)).toMatchObject({ severity: 'HIGH', latent: false });
+    expect(r!.unknownReasons?.accessPoints).toBe('access point "acme-site-ap": publicAccessBlock: AccessDenied: Access Denied');
+  });
+
+  test('AWS\'s status denied: the record says so (oracleUnread) and OracleUnavailable is counted', async () => {
+    s3.on(GetBucketPolicyStatusCommand).rejects(S3_ERRORS.accessDenied());
+    await processEvent(cloudTrailFixture('s3-put-bucket-policy.json'), deps(), evaluateS3EventTarget, expandAccessPointTargets);
+    expect(evaluations()[0]!.oracleUnread).toEqual({ bucket: 'AccessDenied: Access Denied' });
+    expect(counted).toContain('OracleUnavailable');
+  });
+
+  test('an Object Lambda access point on another account\'s access point: skipped with the reason, not retried', async () => {
+    s3control.on(GetAccessPointConfigurationForObjectLambdaCommand).resolves({ ...META, Configuration: {
+      SupportingAccessPoint: 'arn:aws:s3:eu-west-1:444455556666:accesspoint/partner-ap', TransformationConfigurations: [] } });
+    await processEvent(cloudTrailFixture('s3-put-access-point-policy-for-object-lambda.json'), deps(), evaluateS3EventTarget, expandAccessPointTargets);
+    expect(evaluations()).toEqual([]);
+    expect(logger.find('event skipped')[0]?.data.reason).toMatch(/of account 444455556666: its bucket is judged by that account's guard/);
+  });
+
+  test('DeleteAccessPoint finds every open finding naming it, across the Scan\'s pages', async () => {
+    const table = simulateLedgerTable(dynamodb);
+    delegatingBucketWithPublicAccessPoint();
+    for (const name of ['acme-site', 'acme-site-2', 'acme-site-3']) {
+      s3control.on(ListAccessPointsCommand, { AccountId: ACCOUNT, Bucket: name }).resolves({ ...META, AccessPointList: [{ Name: 'acme-site-ap', NetworkOrigin: 'Internet', Bucket: name, AccessPointArn: AP_ARN }] });
+      const e = cloudTrailFixture('s3-put-bucket-policy.json');
+      (e.detail.requestParameters as Record<string, unknown>).bucketName = name;
+      await processEvent(e, deps({ ledger: true }), evaluateS3EventTarget, expandAccessPointTargets);
+    }
+    expect(table.items.size).toBeGreaterThan(4);
+    logger = new RecordingLogger();
+    await processEvent(cloudTrailFixture('s3-delete-access-point.json'), deps({ ledger: true }), evaluateS3EventTarget, expandAccessPointTargets);
+    expect(([...(logger.find('event received')[0]?.data.targets as string[])]).sort()).toEqual(['acme-site', 'acme-site-2', 'acme-site-3']);
+  });
+});

@@ -40,7 +40,7 @@ test('S3\'s real "not configured" answers are read as "not configured", not as u
     website: S3_ERRORS.noSuchWebsite(), tags: S3_ERRORS.noSuchTagSet(),
     accountPublicAccessBlock: s3ControlError('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found'),
   });
-  const read = await readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) }, 'acme-site', { account: '111122223333' });
+  const read = await readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) }, 'acme-site', { account: '111122223333', region: 'eu-west-1' });
   if (read.kind !== 'snapshot') throw new Error('expected a snapshot');
   expect(read.snapshot).toMatchObject({ policy: null, publicAccessBlock: null, objectOwnership: null, website: false, tags: {}, accountPublicAccessBlock: null });
   expect(read.snapshot.unreadable).toBeUndefined();
@@ -48,7 +48,7 @@ test('S3\'s real "not configured" answers are read as "not configured", not as u
 
 test('an untagged bucket\'s tags are its own object (the table\'s value is not shared)', async () => {
   mockBucketAccount({ s3, s3control }, { tags: S3_ERRORS.noSuchTagSet() });
-  const reads = await Promise.all(['a', 'b'].map((name) => readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) }, name, { account: '111122223333' })));
+  const reads = await Promise.all(['a', 'b'].map((name) => readBucket({ s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) }, name, { account: '111122223333', region: 'eu-west-1' })));
   const [a, b] = reads.map((r) => (r.kind === 'snapshot' ? r.snapshot.tags : undefined));
   expect(a).toEqual({});
   expect(a).not.toBe(b);
@@ -76,12 +76,12 @@ test('the security-group reader calls exactly the commands of GROUP_READS (a rul
 test('context reads (website, tags) wait for a reason when the caller says so, and are made when it has one', async () => {
   mockBucketAccount({ s3, s3control });
   const clients = { s3: new S3Client({}), s3control: new S3ControlClient({}), s3controlMultiRegion: new S3ControlClient({ region: 'us-west-2' }) };
-  const quiet = await readBucket(clients, 'acme-site', { account: '111122223333' }, { context: () => false });
+  const quiet = await readBucket(clients, 'acme-site', { account: '111122223333', region: 'eu-west-1' }, { context: () => false });
   // AWS's own status of the policy comes after, for a bucket that has one.
   expect(sent(s3)).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock']);
   expect(quiet.kind === 'snapshot' && ['website', 'tags'].filter((f) => f in quiet.snapshot)).toEqual([]);
   s3.resetHistory();
-  const needed = await readBucket(clients, 'acme-site', { account: '111122223333' }, { context: () => true });
+  const needed = await readBucket(clients, 'acme-site', { account: '111122223333', region: 'eu-west-1' }, { context: () => true });
   expect(sent(s3)).toEqual(['GetBucketAcl', 'GetBucketLogging', 'GetBucketOwnershipControls', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketTagging', 'GetBucketWebsite', 'GetPublicAccessBlock']);
-  expect(needed.kind === 'snapshot' && Object.keys(needed.snapshot).sort()).toEqual(['name', 'account', ...Object.keys(BUCKET_READS)].sort());
+  expect(needed.kind === 'snapshot' && Object.keys(needed.snapshot).sort()).toEqual(['name', 'account', 'region', ...Object.keys(BUCKET_READS)].sort());
 });

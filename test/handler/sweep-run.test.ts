@@ -85,7 +85,7 @@ function account(buckets: { name: string; region?: string }[]) {
   for (let i = 0; i < buckets.length; i += 1000) pages.push(buckets.slice(i, i + 1000));
   pages.forEach((page, i) => {
     s3.on(ListBucketsCommand, { MaxBuckets: 1000, ...(i > 0 ? { ContinuationToken: `page-${i}` } : {}) }).resolves({
-      ...META, Buckets: page.map((b) => ({ Name: b.name, ...(b.region ? { BucketRegion: b.region } : {}) })), ...(i < pages.length - 1 ? { ContinuationToken: `page-${i + 1}` } : {}),
+      ...META, Buckets: page.map((b) => ({ Name: b.name, BucketRegion: b.region ?? 'eu-west-1' })), ...(i < pages.length - 1 ? { ContinuationToken: `page-${i + 1}` } : {}),
     });
   });
 }

@@ -173,6 +173,11 @@ export interface EvaluationResult {
    * deployed guard or `scan`, whose reader reads every field or names why it could not.
    */
   notChecked?: Record<string, string>;
+  /**
+   * AWS's own policy status reads that failed (by policy holder: `bucket`, or an access point ARN):
+   * the safer reading stood, and the OracleUnavailable metric counts them.
+   */
+  oracleUnread?: Record<string, string>;
   remediation?: RemediationReport;
   trigger?: Trigger;
 }

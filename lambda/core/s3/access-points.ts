@@ -34,6 +34,8 @@ export interface AccessPointCheck {
 
 interface BucketSide {
   snapshot: BucketSnapshot;
+  /** A snapshot file (the CLI): a field it leaves out is not checked, rather than unknown. */
+  fromFile: boolean;
   /** The bucket policy's verdict; undefined when it was not read or not parsed. */
   policy: PolicyVerdict | undefined;
   delegations: Delegation[];
@@ -51,17 +53,26 @@ function restrictOf(ap: AccessPointSnapshot, bucket: BucketSnapshot): { on: bool
   return { on: levels.every(([, config]) => levelFlag(config, flag) === false) ? false : undefined };
 }
 
-/** How the bucket's own policy treats a request through this access point. */
-function bucketLetsIn(ap: AccessPointSnapshot, side: BucketSide): { lets: boolean; how: string } {
+/**
+ * How the bucket's own policy treats a request through this access point, and whether it could let
+ * a write through (the access point passes on at most what the bucket allows).
+ */
+function bucketLetsIn(ap: AccessPointSnapshot, side: BucketSide): { lets: boolean; writes: boolean; how: string } {
+  if (side.snapshot.policy === null) {
+    return { lets: false, writes: false, how: 'the bucket has no policy, so S3 refuses such requests at the bucket' };
+  }
   if (side.snapshot.policy === undefined || !side.policy) {
-    return { lets: true, how: 'the bucket policy could not be read or parsed: taken as letting access points in (the safer reading)' };
+    return { lets: true, writes: true, how: 'the bucket policy could not be read or parsed: taken as letting access points in (the safer reading)' };
   }
-  if (side.policy.publicStatements.length > 0) {
-    return { lets: true, how: `the bucket policy is public itself (${side.policy.publicStatements.map(statementLabel).join(', ')})` };
+  const open = side.policy.publicStatements;
+  if (open.length > 0) {
+    return { lets: true, writes: open.some((st) => st.granted.writes.length > 0), how: `the bucket policy is public itself (${open.map(statementLabel).join(', ')})` };
   }
-  const delegation = side.delegations.find((d) => delegatesTo(d, ap.arn));
-  if (delegation) return { lets: true, how: `the bucket policy delegates access control to it (${statementLabel(delegation)})` };
-  return { lets: false, how: 'the bucket policy neither delegates to access points nor is public, so S3 refuses such requests at the bucket' };
+  const delegations = side.delegations.filter((d) => delegatesTo(d, ap.arn));
+  if (delegations.length > 0) {
+    return { lets: true, writes: delegations.some((d) => d.writes), how: `the bucket policy delegates access control to it (${delegations.map(statementLabel).join(', ')})` };
+  }
+  return { lets: false, writes: false, how: 'the bucket policy neither delegates to access points nor is public, so S3 refuses such requests at the bucket' };
 }
 
 function judge(ap: AccessPointSnapshot, kind: AccessPointKind, side: BucketSide): { exposure?: AccessPointExposure; unknown?: string } {
@@ -69,7 +80,7 @@ function judge(ap: AccessPointSnapshot, kind: AccessPointKind, side: BucketSide)
   if (kind === 'access point' && ap.networkOrigin === 'VPC') return {};
   const judged = judgePolicy(ap, kind, side, label);
   // Its own Block Public Access unread: a public grant is reported at full severity meanwhile, and the gap is said.
-  if (ap.publicAccessBlock === undefined && !judged.unknown) {
+  if (ap.publicAccessBlock === undefined && judged.exposure) {
     return { ...judged, unknown: `${label}: publicAccessBlock: ${ap.unreadable?.publicAccessBlock ?? 'not read'}` };
   }
   return judged;
@@ -88,14 +99,17 @@ function judgePolicy(ap: AccessPointSnapshot, kind: AccessPointKind, side: Bucke
   const established = verdicts.find((v) => !v.pending)?.verdict;
   const statements = verdicts.flatMap((v) => v.verdict.publicStatements.map((s) => ({ s, pending: v.pending })));
   // AWS's status speaks of the established policy only.
-  const oracle = consultOracle(established?.publicStatements ?? [], ap.policyStatus, kind === 'access point' ? 'GetAccessPointPolicyStatus' : 'GetMultiRegionAccessPointPolicyStatus');
+  const oracle = consultOracle(established?.publicStatements ?? [], ap.policyStatus,
+    kind === 'access point' ? 'GetAccessPointPolicyStatus' : 'GetMultiRegionAccessPointPolicyStatus', ap.unreadable?.policyStatus);
   const awsOnly = statements.length === 0 && oracle.awsSays === 'public';
   if (statements.length === 0 && !awsOnly) return {};
 
   const restrict = restrictOf(ap, side.snapshot);
   const door = bucketLetsIn(ap, side);
   const suspects = awsOnly ? suspectStatements(established?.restrictedStatements ?? []) : undefined;
-  const writes = suspects ? suspects.writes : statements.some(({ s }) => s.granted.writes.length > 0);
+  const granted = suspects ? suspects.writes : statements.some(({ s }) => s.granted.writes.length > 0);
+  // Through a bucket that lets in only reads, a write the access point grants is refused at the bucket.
+  const writes = granted && (door.writes || !door.lets);
   const baseSeverity: Severity = writes ? 'CRITICAL' : 'HIGH';
   const latent = restrict.on === true || !door.lets;
   const effectiveSeverity: Severity = latent || oracle.lowered ? 'LOW' : baseSeverity;
@@ -104,7 +118,8 @@ function judgePolicy(ap: AccessPointSnapshot, kind: AccessPointKind, side: Bucke
     : !door.lets ? 'the bucket policy: it does not let requests through access points in' : undefined;
   const account = side.snapshot.account;
   const region = kind === 'access point' ? side.snapshot.region : undefined;
-  const labels = suspects?.labels ?? statements.map(({ s }) => statementLabel(s));
+  const named = suspects?.labels ?? statements.map(({ s }) => statementLabel(s));
+  const labels = named.length > 0 ? named : ['the statements AWS counts as public'];
   return {
     exposure: {
       accessPoint: ap.arn,
@@ -125,6 +140,7 @@ function judgePolicy(ap: AccessPointSnapshot, kind: AccessPointKind, side: Bucke
       ...(oracle.awsSays ? { awsSays: oracle.awsSays } : {}),
       ...(oracle.oracleNote ? { oracleNote: oracle.oracleNote } : {}),
       latent,
+      ...(oracle.lowered ? { lowered: true } : {}),
       fix: accessPointPolicyCommand(kind, ap.name, account, region, labels),
     },
   };
@@ -143,8 +159,8 @@ export function checkAccessPoints(side: BucketSide): AccessPointCheck {
   for (const { field, kind, list } of groups) {
     if (list === undefined) {
       const reason = snapshot.unreadable?.[field];
-      if (reason) unknown.push({ field, reason });
-      else notChecked.push(field);
+      if (side.fromFile && !reason) notChecked.push(field);
+      else unknown.push({ field, reason: reason ?? 'not read' });
       continue;
     }
     const unread: string[] = [];
@@ -172,9 +188,12 @@ export function checkAccessPoints(side: BucketSide): AccessPointCheck {
   const lead = live[0] ?? exposures[0]!;
   const writable = live.some((e) => e.effectiveSeverity === 'CRITICAL');
   const more = exposures.length > 1 ? ` (+${exposures.length - 1} more)` : '';
+  const lowered = live.length > 0 && live.every((e) => e.lowered);
   const title = latent
-    ? `S3 bucket ${snapshot.name} has a public ${lead.kind} policy (${lead.name}${more}), neutralised by ${lead.neutralisedBy ?? 'AWS\'s own policy status'}`
-    : `S3 bucket ${snapshot.name} is ${writable ? 'publicly writable' : 'publicly readable'} through ${lead.kind} ${lead.name}${more}`;
+    ? `S3 bucket ${snapshot.name} has a public ${lead.kind} policy (${lead.name}${more}), neutralised by ${lead.neutralisedBy ?? 'a setting'}`
+    : lowered
+      ? `S3 bucket ${snapshot.name} has ${lead.kind} ${lead.name}${more} with a policy AWS's documentation leaves open; AWS's own status says not public`
+      : `S3 bucket ${snapshot.name} is ${writable ? 'publicly writable' : 'publicly readable'} through ${lead.kind} ${lead.name}${more}`;
   const kinds = new Set(exposures.map((e) => e.kind));
   return {
     unknown,

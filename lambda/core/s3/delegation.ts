@@ -11,8 +11,12 @@ export interface Delegation {
   index: number;
   /** Accounts whose access points it lets in (a StringEquals on s3:DataAccessPointAccount), if pinned. */
   accounts?: string[];
-  /** Access point ARNs (the name may be a wildcard) it lets in, if pinned. */
+  /** Access point ARNs it lets in, if pinned; patterns when the operator is ArnLike/StringLike. */
   arns?: string[];
+  /** How the ARN values compare: `like` (wildcards), `equals`, or `equals-ignore-case`. */
+  arnMatch?: 'like' | 'equals' | 'equals-ignore-case';
+  /** Whether it grants any write, delete, ACL or policy change (what access points could pass on). */
+  writes: boolean;
 }
 
 const DELEGATING_KEYS = new Set(['s3:dataaccesspointaccount', 's3:dataaccesspointarn']);
@@ -22,11 +26,18 @@ function delegationOf(s: RestrictedStatement): Delegation | undefined {
   // Conditions are ANDed: two account conditions allow only accounts in both.
   let accounts: string[] | undefined;
   let arns: string[] | undefined;
+  let arnMatch: Delegation['arnMatch'];
   for (const r of s.restrictions) {
     if (r.key.toLowerCase() === 's3:dataaccesspointaccount') accounts = accounts ? accounts.filter((a) => r.values.includes(a)) : [...r.values];
-    else arns = arns ? arns.filter((a) => r.values.includes(a)) : [...r.values];
+    else {
+      arns = arns ? arns.filter((a) => r.values.includes(a)) : [...r.values];
+      arnMatch = /Like/.test(r.operator) ? 'like' : /IgnoreCase/.test(r.operator) ? 'equals-ignore-case' : 'equals';
+    }
   }
-  return { ...(s.sid ? { sid: s.sid } : {}), index: s.index, ...(accounts ? { accounts } : {}), ...(arns ? { arns } : {}) };
+  return {
+    ...(s.sid ? { sid: s.sid } : {}), index: s.index, ...(accounts ? { accounts } : {}), ...(arns ? { arns } : {}), ...(arnMatch ? { arnMatch } : {}),
+    writes: s.granted.writes.length > 0 || s.granted.permissionChanges.length > 0,
+  };
 }
 
 /** The statements of a bucket policy that delegate to access points. */
@@ -39,11 +50,13 @@ export function accessPointAccount(arn: string): string | undefined {
   return /^arn:[a-z-]+:s3:[a-z0-9-]*:(\d{12}):accesspoint\//.exec(arn)?.[1];
 }
 
-/** Whether the delegation lets requests through this access point in. ARN patterns match case-sensitively, as ArnLike does. */
+/** Whether the delegation lets requests through this access point in. ArnLike patterns match case-sensitively, as IAM does. */
 export function delegatesTo(d: Delegation, accessPointArn: string): boolean {
   const account = accessPointAccount(accessPointArn);
   if (d.accounts && !(account !== undefined && d.accounts.includes(account))) return false;
-  if (d.arns && !d.arns.some((p) => wildcardToRegExp(p, false).test(accessPointArn))) return false;
+  const matches = (p: string) => (d.arnMatch === 'like' ? wildcardToRegExp(p, false).test(accessPointArn)
+    : d.arnMatch === 'equals-ignore-case' ? p.toLowerCase() === accessPointArn.toLowerCase() : p === accessPointArn);
+  if (d.arns && !d.arns.some(matches)) return false;
   return true;
 }
 

@@ -31,6 +31,7 @@ interface Context {
   unknown: string[];
   unknownReasons: Record<string, string>;
   notChecked: Record<string, string>;
+  fromFile: boolean;
 }
 
 function markUnknown(ctx: Context, field: string, reason?: string): void {
@@ -68,7 +69,7 @@ function checkPolicy(ctx: Context): void {
   if (!hasReads(ctx, 'S3_POLICY_PUBLIC') || snapshot.policy === null) return;
   const verdict = ctx.verdict;
   if (!verdict) return markUnknown(ctx, 'policy', ctx.policy && !ctx.policy.ok ? ctx.policy.error : undefined);
-  const oracle = consultOracle(verdict.publicStatements, snapshot.policyStatus, 'GetBucketPolicyStatus');
+  const oracle = consultOracle(verdict.publicStatements, snapshot.policyStatus, 'GetBucketPolicyStatus', snapshot.unreadable?.policyStatus);
   // AWS decides whether S3 lets the public in: its "public" is reported even where our reading found nothing.
   const awsOnly = verdict.publicStatements.length === 0 && oracle.awsSays === 'public';
   if (verdict.publicStatements.length === 0 && !awsOnly) return;
@@ -115,6 +116,7 @@ function checkPolicy(ctx: Context): void {
 function checkAccessPointExposure(ctx: Context): void {
   const { finding, unknown, notChecked } = checkAccessPoints({
     snapshot: ctx.snapshot,
+    fromFile: ctx.fromFile,
     policy: ctx.verdict,
     delegations: ctx.verdict ? delegationsOf(ctx.verdict) : [],
     describe: describeStatement,
@@ -325,11 +327,28 @@ export function mayGrantPublicly(snapshot: BucketSnapshot): boolean {
   return false;
 }
 
-export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSettings, 'incompleteSeverity'> = DEFAULT_SETTINGS): EvaluationResult {
+/** AWS's own status reads that failed: they decide nothing alone, but a person must be able to see that they are missing. */
+function secondOpinionsUnread(snapshot: BucketSnapshot): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (snapshot.unreadable?.policyStatus) out.bucket = snapshot.unreadable.policyStatus;
+  for (const ap of [...(snapshot.accessPoints ?? []), ...(snapshot.multiRegionAccessPoints ?? [])]) {
+    if (ap.unreadable?.policyStatus) out[ap.arn] = ap.unreadable.policyStatus;
+  }
+  return out;
+}
+
+/**
+ * `fromFile`: the snapshot is a file a person wrote to the DESIGN contract (the CLI's `evaluate`):
+ * the access point fields, which came after it, are then not checked when left out (and the result
+ * says so), rather than unknown.
+ */
+export function evaluateBucket(
+  snapshot: BucketSnapshot, settings: Pick<GuardSettings, 'incompleteSeverity'> = DEFAULT_SETTINGS, options: { fromFile?: boolean } = {},
+): EvaluationResult {
   const policy = snapshot.policy === undefined || snapshot.policy === null ? snapshot.policy : parsePolicy(snapshot.policy);
   const parsed = policy && policy.ok ? evaluatePolicy(policy) : undefined;
   const verdict = parsed?.parsed ? parsed : undefined;
-  const ctx: Context = { snapshot, policy, verdict, findings: [], unknown: [], unknownReasons: {}, notChecked: {} };
+  const ctx: Context = { snapshot, policy, verdict, findings: [], unknown: [], unknownReasons: {}, notChecked: {}, fromFile: options.fromFile === true };
   checkPolicy(ctx);
   checkAccessPointExposure(ctx);
   checkAcl(ctx);
@@ -343,6 +362,8 @@ export function evaluateBucket(snapshot: BucketSnapshot, settings: Pick<GuardSet
   if (incomplete) ctx.findings.push(incomplete);
   const result = buildResult(resource, ctx.findings, ctx.unknown, ctx.unknownReasons);
   if (Object.keys(ctx.notChecked).length > 0) result.notChecked = ctx.notChecked;
+  const oracleUnread = secondOpinionsUnread(snapshot);
+  if (Object.keys(oracleUnread).length > 0) result.oracleUnread = oracleUnread;
   return result;
 }
 

@@ -53,6 +53,8 @@ export interface AccessPointExposure extends Neutralisable, OracleEvidence {
   blockPublicAccess: { accessPoint: PublicAccessBlockFlags | null | undefined; bucket: PublicAccessBlockFlags | null | undefined; account: PublicAccessBlockFlags | null | undefined };
   determined: boolean;
   latent: boolean;
+  /** Our reading was undetermined and AWS's own status says not public: reported LOW. */
+  lowered?: true;
   /** The policy-level fix: access points cannot change their Block Public Access after creation. */
   fix: string;
 }

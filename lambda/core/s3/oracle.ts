@@ -33,9 +33,11 @@ export function consultOracle(
   publicStatements: readonly PublicStatement[],
   awsIsPublic: boolean | null | undefined,
   call: string,
+  unreadBecause?: string,
 ): OracleOutcome {
   if (awsIsPublic === undefined || awsIsPublic === null) {
-    return { oracle: 'absent', lowered: false, ...(publicStatements.some((s) => !s.determined) ? { oracleNote: `${call} was not read: the safer reading (public) stands` } : {}) };
+    const why = unreadBecause ? ` (${unreadBecause})` : '';
+    return { oracle: 'absent', lowered: false, ...(publicStatements.some((s) => !s.determined) ? { oracleNote: `${call} was not read${why}: the safer reading (public) stands` } : {}) };
   }
   const awsSays = awsIsPublic ? 'public' : 'not public';
   const determined = publicStatements.filter((s) => s.determined);

@@ -182,8 +182,10 @@ function valueIsFixed(kind: KeyKind, value: string): 'fixed' | 'not-fixed' | { u
     case 'access-point-arn': {
       // In a bucket policy the access point name may be a wildcard as long as the account is fixed.
       // A Multi-Region Access Point's ARN has no region (arn:aws:s3::123456789012:accesspoint/alias.mrap).
-      const m = /^arn:[a-z-]+:s3:([a-z0-9-]*):(\d{12}):accesspoint\/(.+)$/.exec(value);
+      const m = /^arn:[a-z-]+:s3:([a-z0-9-*?]*):(\d{12}):accesspoint\/(.+)$/.exec(value);
       if (m && (m[1] === '' || isFixed(m[1] ?? ''))) return 'fixed';
+      // A wildcard region with the account fixed: AWS's text settles only the name's wildcard.
+      if (m && !hasVariable(m[1] ?? '')) return { undetermined: `s3:DataAccessPointArn ${value}: a wildcard region with a fixed account is not decided by AWS's text` };
       return isFixed(value) ? 'fixed' : 'not-fixed';
     }
     case 'string':

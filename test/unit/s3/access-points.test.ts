@@ -260,9 +260,11 @@ describe('what could not be read or was not given', () => {
     const s = lockedDownBucket({ name: 'acme-site' });
     delete s.accessPoints;
     delete s.multiRegionAccessPoints;
-    const r = evaluateBucket(s);
+    const r = evaluateBucket(s, undefined, { fromFile: true });
     expect(r.status).toBe('COMPLIANT');
     expect(Object.keys(r.notChecked ?? {})).toEqual(['accessPoints', 'multiRegionAccessPoints']);
+    // anywhere else (the guard's own reader) a field absent without a reason is unknown, never "not checked"
+    expect(evaluateBucket(s)).toMatchObject({ status: 'INCOMPLETE', unknown: ['accessPoints', 'multiRegionAccessPoints'] });
   });
 });
 
@@ -279,5 +281,60 @@ describe('the fix', () => {
     const mrap: AccessPointSnapshot = { name: 'acme-global', arn: MRAP_ARN, publicAccessBlock: ALL_OFF, policy: apPolicy(), policyStatus: true };
     const f = apFinding(bucket({}, { accessPoints: [], multiRegionAccessPoints: [mrap] }))!;
     expect(f.fix).toContain('aws s3control put-multi-region-access-point-policy --account-id 111122223333 --region us-west-2 --details file://details.json');
+  });
+});
+
+describe('review fixes', () => {
+  test('a bucket with no policy at all lets no anonymous request through an access point: latent LOW', () => {
+    const f = apFinding(bucket({}, { policy: null, policyStatus: null }));
+    expect(f).toMatchObject({ severity: 'LOW', latent: true });
+    expect(f!.evidence.accessPoints[0]!.bucketLetsIn).toBe('the bucket has no policy, so S3 refuses such requests at the bucket');
+  });
+
+  test('a delegation of reads only: the access point\'s write grant is refused at the bucket (HIGH, not CRITICAL)', () => {
+    const readsOnly = { Version: '2012-10-17', Statement: [{ Sid: 'DelegateReads', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-site/*', Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCOUNT } } }] };
+    const f = apFinding(bucket({ policy: apPolicy(['s3:GetObject', 's3:PutObject']) }, { policy: readsOnly }));
+    expect(f).toMatchObject({ severity: 'HIGH', latent: false });
+    expect(f!.evidence.accessPoints[0]!.severityIfNeutraliserRemoved).toBe('HIGH');
+  });
+
+  test.each<[string, Record<string, unknown>, boolean]>([
+    ['StringEquals takes "*" literally: no match', { StringEquals: { 's3:DataAccessPointArn': `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/*` } }, false],
+    ['StringEqualsIgnoreCase matches whatever the case', { StringEqualsIgnoreCase: { 's3:DataAccessPointArn': AP_ARN.toUpperCase().replace('ARN:AWS:S3', 'arn:aws:s3') } }, true],
+    ['ArnLike matches the wildcard', { ArnLike: { 's3:DataAccessPointArn': `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/*` } }, true],
+  ])('delegation by ARN: %s', (_name, condition, live) => {
+    expect(apFinding(bucket({}, { policy: delegating(condition) }))!.latent).toBe(!live);
+  });
+
+  test('a wildcard region in s3:DataAccessPointArn with the account fixed is undetermined: AWS\'s status decides', () => {
+    const regionless = delegating({ ArnLike: { 's3:DataAccessPointArn': `arn:aws:s3:*:${ACCOUNT}:accesspoint/*` } });
+    const policyFinding = (status: boolean) => evaluateBucket(bucket({ policy: null, policyStatus: null }, { policy: regionless, policyStatus: status }))
+      .findings.find((f): f is FindingOf<'S3_POLICY_PUBLIC'> => f.checkId === 'S3_POLICY_PUBLIC');
+    expect(policyFinding(false)).toMatchObject({ severity: 'LOW', evidence: { oracle: 'decides', determined: false } });
+    expect(policyFinding(true)).toMatchObject({ severity: 'CRITICAL', evidence: { oracle: 'decides', determined: false } });
+  });
+
+  test('an access point AWS calls not public where our determined reading does: the finding stays, flagged', () => {
+    const f = apFinding(bucket({ policyStatus: false }));
+    expect(f).toMatchObject({ severity: 'HIGH' });
+    expect(f!.evidence.accessPoints[0]).toMatchObject({ oracle: 'disagrees', awsSays: 'not public', oracleNote: expect.stringContaining('documented rule') });
+  });
+
+  test('lowered by AWS\'s status, the title says so rather than "publicly readable"', () => {
+    const f = apFinding(bucket({ policy: apPolicy('s3:GetObject', { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } }), policyStatus: false }));
+    expect(f).toMatchObject({ severity: 'LOW', title: 'S3 bucket acme-site has access point acme-site-ap with a policy AWS\'s documentation leaves open; AWS\'s own status says not public' });
+  });
+
+  test('an access point\'s Block Public Access unread matters only when its policy is public', () => {
+    const r = evaluateBucket(bucket({ policy: null, policyStatus: null, publicAccessBlock: undefined, unreadable: { publicAccessBlock: 'AccessDenied' } }));
+    expect(r.unknown).toEqual([]);
+  });
+
+  test('AWS\'s status unread is said in the result (oracleUnread), never silently dropped', () => {
+    const r = evaluateBucket(bucket({ policyStatus: undefined, unreadable: { policyStatus: 'AccessDenied: no s3:GetAccessPointPolicyStatus' } }, {
+      policyStatus: undefined, unreadable: { policyStatus: 'AccessDenied: no s3:GetBucketPolicyStatus' },
+    }));
+    expect(r.oracleUnread).toEqual({ bucket: 'AccessDenied: no s3:GetBucketPolicyStatus', [AP_ARN]: 'AccessDenied: no s3:GetAccessPointPolicyStatus' });
+    expect(r.unknown).toEqual([]);
   });
 });

@@ -160,7 +160,7 @@ describe('unknown is never COMPLIANT', () => {
     const later = ['accessPoints', 'multiRegionAccessPoints'];
     const read = [...new Set(CHECK_IDS.filter((id) => CHECKS[id].resource.startsWith('s3')).flatMap((id) => CHECKS[id].reads))].filter((f) => !later.includes(f));
     expect(read.slice(0, 6)).toEqual(['policy', 'acl', 'publicAccessBlock', 'accountPublicAccessBlock', 'objectOwnership', 'logging']);
-    expect(evaluateBucket({ name: 'b' })).toMatchObject({
+    expect(evaluateBucket({ name: 'b' }, undefined, { fromFile: true })).toMatchObject({
       status: 'INCOMPLETE', findings: [{ checkId: 'EVALUATION_INCOMPLETE', severity: 'HIGH', title: `S3 bucket b could not be fully checked: ${read.join(', ')} not read` }],
       unknown: read,
       notChecked: { accessPoints: expect.stringContaining('not evaluated'), multiRegionAccessPoints: expect.stringContaining('not evaluated') },
