@@ -50,10 +50,12 @@ export const ASSUMPTIONS = {
   logEnvelopeBytes: 350,
   /**
    * CloudWatch metrics the guard emits: Evaluations×3 statuses, Findings×5 severities, Remediations×6, RemediationFailures,
-   * DeliveryLatency×2 (events, the canary), CanaryFailures (the other failure counters exist only when something fails).
+   * DeliveryLatency×2 (events, the canary), CanaryFailures (the other failure counters, SemanticsDrift and
+   * OracleUnavailable among them, exist only when something fails or AWS's verdict differs).
    */
   customMetrics: 18,
-  alarms: 13,
+  /** The stack's CloudWatch alarms (cdk synth: every AWS::CloudWatch::Alarm in the template). */
+  alarms: 15,
   /** The security controls the guard mirrors, per bucket and per group. */
   s3Controls: 7,
   sgControls: 6,

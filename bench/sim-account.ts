@@ -163,11 +163,17 @@ export function simulatedAccount(opts: { buckets: number; groups: number; gonePe
       return { PolicyStatus: { IsPublic: evaluatePolicy(policy).publicStatements.length > 0 } };
     },
     // S3 Control (access points: this account's, in the bucket's region; Multi-Region: none)
+    // Filtered by bucket (the event path) or not (a sweep batch, a scan: every access point of the region, paged).
     ListAccessPoints: (input) => {
-      const name = String(input.Bucket);
+      const entry = (i: number) => ({
+        Name: `ap-${i}`, NetworkOrigin: 'Internet', Bucket: bucketName(i), AccessPointArn: `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/ap-${i}`, BucketAccountId: ACCOUNT,
+      });
+      if (input.Bucket === undefined) {
+        const { slice, next } = page(opts.accessPointsOn ?? [], input);
+        return { AccessPointList: slice.map(entry), ...(next ? { NextToken: next } : {}) };
+      }
       const i = bucket(input);
-      if (!(opts.accessPointsOn ?? []).includes(i)) return { AccessPointList: [] };
-      return { AccessPointList: [{ Name: `ap-${i}`, NetworkOrigin: 'Internet', Bucket: name, AccessPointArn: `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/ap-${i}`, BucketAccountId: ACCOUNT }] };
+      return { AccessPointList: (opts.accessPointsOn ?? []).includes(i) ? [entry(i)] : [] };
     },
     GetAccessPoint: (input) => ({ Name: input.Name, NetworkOrigin: 'Internet', PublicAccessBlockConfiguration: ALL_ON }),
     GetAccessPointPolicy: () => { throw new NotFound('NoSuchAccessPointPolicy', 'The specified accesspoint policy does not exist'); },

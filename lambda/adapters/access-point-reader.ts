@@ -7,7 +7,7 @@
 import {
   GetAccessPointCommand, GetAccessPointPolicyCommand, GetAccessPointPolicyStatusCommand, GetMultiRegionAccessPointPolicyCommand,
   GetMultiRegionAccessPointPolicyStatusCommand, paginateListAccessPoints, paginateListMultiRegionAccessPoints,
-  type MultiRegionAccessPointReport, type S3ControlClient,
+  type AccessPoint, type MultiRegionAccessPointReport, type S3ControlClient,
 } from '@aws-sdk/client-s3-control';
 import type { AccessPointSnapshot } from '../core/model/types';
 import { ACCESS_POINT_READS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../core/s3/reads';
@@ -18,6 +18,12 @@ export type ListRead<T> = Field<T> | TransientField;
 
 /** The account's Multi-Region Access Points, listed once (a sweep batch shares it). */
 export type MultiRegionListing = ListRead<MultiRegionAccessPointReport[]>;
+
+/** The account's access points in one region, every page: shared by the buckets of a sweep batch or a scan. */
+export type AccessPointListing = ListRead<AccessPoint[]>;
+
+/** Each region's listing, made the first time a bucket there asks for it. */
+export type AccessPointListings = (region: string) => Promise<AccessPointListing>;
 
 /** S3 Control's answer for an access point that no longer exists (a Multi-Region one: its own name). */
 const ACCESS_POINT_GONE = ['NoSuchAccessPoint', 'NoSuchMultiRegionAccessPoint'];
@@ -52,16 +58,42 @@ function fill(ap: AccessPointSnapshot, fields: Record<string, ListRead<unknown>>
   return Object.keys(unreadable).length > 0 ? { ...ap, unreadable } : ap;
 }
 
-/** This account's access points on the bucket (ListAccessPoints filters by bucket), each fully read. */
+function listAccessPoints(s3control: S3ControlClient, account: string, bucket?: string): Promise<AccessPointListing> {
+  return read(
+    () => collect(paginateListAccessPoints({ client: s3control }, { AccountId: account, ...(bucket ? { Bucket: bucket } : {}) }), (p) => p.AccessPointList),
+    BUCKET_READS.accessPoints,
+  );
+}
+
+/**
+ * One unfiltered ListAccessPoints per region instead of one per bucket: S3 Control's rate, not
+ * S3's, bounds a listing per bucket, and most buckets have no access point.
+ */
+export function accessPointListings(clientIn: (region: string) => S3ControlClient, account: string | undefined): AccessPointListings {
+  const byRegion = new Map<string, Promise<AccessPointListing>>();
+  return (region) => {
+    let listing = byRegion.get(region);
+    if (!listing) {
+      listing = account ? listAccessPoints(clientIn(region), account) : Promise.resolve({ ok: false, reason: 'account id unknown' });
+      byRegion.set(region, listing);
+    }
+    return listing;
+  };
+}
+
+/**
+ * This account's access points on the bucket, each fully read: from the region's shared listing
+ * when given, else from ListAccessPoints filtered by the bucket (the event path: one bucket).
+ */
 export async function readAccessPoints(
-  s3control: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined,
+  s3control: S3ControlClient, account: string | undefined, bucket: string, region: string | undefined, listing?: AccessPointListings,
 ): Promise<ListRead<AccessPointSnapshot[]>> {
   if (!account) return { ok: false, reason: 'account id unknown' };
   // Access points live in their bucket's region: listed anywhere else, the answer would be "none".
   if (!region) return { ok: false, reason: 'the bucket\'s region is not known, so its access points (regional) could not be listed' };
-  const listed = await read(() => collect(paginateListAccessPoints({ client: s3control }, { AccountId: account, Bucket: bucket }), (p) => p.AccessPointList), BUCKET_READS.accessPoints);
+  const listed = await (listing ? listing(region) : listAccessPoints(s3control, account, bucket));
   if (!listed.ok) return listed;
-  // The listing filters by bucket; an entry naming another (or none) is not this bucket's.
+  // Only this bucket's entries (a filtered listing naming another, or none, is not this bucket's either).
   const aps = await inBatches(listed.value.filter((ap) => ap.Name && ap.Bucket === bucket), async (ap) => {
     const input = { AccountId: account, Name: ap.Name };
     const [configuration, policy, policyStatus] = await Promise.all([

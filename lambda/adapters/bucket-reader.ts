@@ -7,7 +7,7 @@ import type { AccountSnapshot, BucketSnapshot, PublicAccessBlockFlags } from '..
 import { BUCKET_READS, type BucketField } from '../core/s3/reads';
 import { ResourceGoneError } from './aws-errors';
 import { flagsOf, isTransient, read, type Field, type TransientField } from './field-read';
-import { readAccessPoints, readMultiRegionAccessPoints, type MultiRegionListing } from './access-point-reader';
+import { readAccessPoints, readMultiRegionAccessPoints, type AccessPointListings, type MultiRegionListing } from './access-point-reader';
 
 export type { Field, TransientField } from './field-read';
 
@@ -27,6 +27,8 @@ export interface BucketClients {
   accountPublicAccessBlock?: Promise<AccountBpaRead>;
   /** The account's Multi-Region Access Point listing, shared the same way. */
   multiRegionAccessPoints?: Promise<MultiRegionListing>;
+  /** The account's access points by region, listed once per region the same way. */
+  accessPointListings?: AccessPointListings;
 }
 
 /** Never rejects: a failure is a field (transient or not), so a shared read cannot go unawaited and kill the process. */
@@ -99,7 +101,7 @@ export async function readBucket(
         case 'accountPublicAccessBlock':
           return clients.accountPublicAccessBlock ?? readAccountPublicAccessBlock(clients.s3control, where.account);
         case 'accessPoints':
-          return readAccessPoints(clients.s3controlBucketRegion ?? clients.s3control, where.account, name, where.region);
+          return readAccessPoints(clients.s3controlBucketRegion ?? clients.s3control, where.account, name, where.region, clients.accessPointListings);
         case 'multiRegionAccessPoints':
           return readMultiRegionAccessPoints(clients.s3controlMultiRegion, where.account, name, where.region, clients.multiRegionAccessPoints);
         default:

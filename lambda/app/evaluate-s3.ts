@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { blockAccountPublicAccess, blockBucketPublicAccess } from '../adapters/block-public-access';
+import { accessPointListings, listMultiRegionAccessPoints } from '../adapters/access-point-reader';
 import { accountSnapshotOf, readAccount, readBucket, type BucketClients } from '../adapters/bucket-reader';
 import type { ClientConfig } from '../adapters/clients';
 import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
@@ -31,6 +32,19 @@ export function bucketClients(deps: PipelineDeps, account: string | undefined, b
     s3controlMultiRegion: deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, extra),
     ...(deps.accountPublicAccessBlock ? { accountPublicAccessBlock: deps.accountPublicAccessBlock } : {}),
     ...(deps.multiRegionAccessPoints ? { multiRegionAccessPoints: deps.multiRegionAccessPoints } : {}),
+    ...(deps.accessPointListings ? { accessPointListings: deps.accessPointListings } : {}),
+  };
+}
+/**
+ * The account-wide access-point listings many buckets share (a sweep batch, a scan): each made
+ * once, lazily per region for access points; they never reject (a failure is a field).
+ */
+export function sharedAccessPointReads(deps: PipelineDeps, account: string | undefined, extra: ClientConfig = {}): Pick<PipelineDeps, 'multiRegionAccessPoints' | 'accessPointListings'> {
+  return {
+    multiRegionAccessPoints: deps.multiRegionAccessPoints
+      ?? listMultiRegionAccessPoints(deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, extra), account),
+    accessPointListings: deps.accessPointListings
+      ?? accessPointListings((region) => deps.clients.client(S3ControlClient, { account, region }, extra), account),
   };
 }
 const concernsAccount = remediationConcerns('s3AccountPublicAccess');

@@ -16,7 +16,7 @@ import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
 import { CLAIM_LEASE_MS, resourceKey, sweepDelivery } from '../core/ledger/policy';
 import { ClaimInFlightError, recordEvaluation, type Recorded } from './ledger';
 import type { AccountBpaRead } from '../adapters/bucket-reader';
-import type { MultiRegionListing } from '../adapters/access-point-reader';
+import type { AccessPointListings, MultiRegionListing } from '../adapters/access-point-reader';
 import { guardResource } from '../core/guard/evaluate';
 import { isOwnCall } from '../core/events/own-call';
 import { deliveryLatencyMs } from '../core/events/delivery';
@@ -45,6 +45,8 @@ export interface PipelineDeps {
   accountPublicAccessBlock?: Promise<AccountBpaRead>;
   /** The account's Multi-Region Access Point listing, read once the same way. */
   multiRegionAccessPoints?: Promise<MultiRegionListing>;
+  /** The account's access points, listed once per region the same way. */
+  accessPointListings?: AccessPointListings;
   /** When set, only results it accepts are notified (all are logged): a fan-out tells what became live, not everything. */
   notifyWhen?: (result: EvaluationResult) => boolean;
   /** Epoch milliseconds by which long work (a fan-out over every bucket) must stop taking new items. */

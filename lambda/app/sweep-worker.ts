@@ -10,9 +10,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { describeError } from '../adapters/aws-errors';
 import { readAccountPublicAccessBlock } from '../adapters/bucket-reader';
-import { listMultiRegionAccessPoints } from '../adapters/access-point-reader';
-import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
-import { bucketClients } from './evaluate-s3';
+import { bucketClients, sharedAccessPointReads } from './evaluate-s3';
 import { securityGroupBatches } from '../adapters/inventory';
 import { isAtLeast } from '../core/model/severity';
 import { isComplete, type SweepRuns } from '../adapters/sweep-runs';
@@ -95,9 +93,7 @@ async function runBatch(batch: SweepBatch, deps: WorkerDeps, run: RunFacts): Pro
     const keys = batch.buckets.map((b) => resourceKey({ type: 's3-bucket', id: b.name, account, region }));
     const known = await deps.store.known(keys);
     const unknownToLedger = new Set(keys.filter((k) => !known.has(k)));
-    const multiRegionAccessPoints = listMultiRegionAccessPoints(
-      deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, SWEEP_CLIENT_CONFIG), account);
-    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock, multiRegionAccessPoints };
+    const shared = { ...claimed, ledger: { ...claimed.ledger!, unknownToLedger }, accountPublicAccessBlock, ...sharedAccessPointReads(claimed, account, SWEEP_CLIENT_CONFIG) };
     for (const bucket of batch.buckets) {
       // Each bucket is read in its own region (its access points too): no redirect round trip, no cross-region surprises.
       work.push(() => sweepOneBucket(bucket, bucketClients(shared, account, bucket.region ?? region, SWEEP_CLIENT_CONFIG), shared));

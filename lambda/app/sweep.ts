@@ -11,15 +11,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { describeError } from '../adapters/aws-errors';
 import { readAccountPublicAccessBlock, readBucket, type BucketClients } from '../adapters/bucket-reader';
-import { listMultiRegionAccessPoints } from '../adapters/access-point-reader';
-import { MULTI_REGION_CONTROL_REGION } from '../core/s3/reads';
 import type { ClientConfig } from '../adapters/clients';
 import { listBuckets, securityGroupBatches } from '../adapters/inventory';
 import { buildResult } from '../core/model/result';
 import { mayGrantPublicly } from '../core/s3/evaluator';
 import { incompleteFinding } from '../core/model/unread';
 import type { EvaluationResult, ResourceRef, SecurityGroupSnapshot, Trigger } from '../core/model/types';
-import { bucketClients, evaluateAndRemediateBucket, evaluateS3Target } from './evaluate-s3';
+import { bucketClients, evaluateAndRemediateBucket, evaluateS3Target, sharedAccessPointReads } from './evaluate-s3';
 import { evaluateAndRemediateGroup } from './evaluate-sg';
 import { processTarget, type PipelineDeps, type TargetOutcome } from './pipeline';
 
@@ -171,8 +169,7 @@ export async function evaluateEveryBucket(deps: PipelineDeps, options: BucketPas
   const shared: PipelineDeps = {
     ...deps,
     accountPublicAccessBlock: deps.accountPublicAccessBlock ?? readAccountPublicAccessBlock(s3control, account),
-    multiRegionAccessPoints: deps.multiRegionAccessPoints
-      ?? listMultiRegionAccessPoints(deps.clients.client(S3ControlClient, { account, region: MULTI_REGION_CONTROL_REGION }, retry), account),
+    ...sharedAccessPointReads(deps, account, retry),
   };
   const include = options.includeBucket ?? (() => true);
   async function* listed() {

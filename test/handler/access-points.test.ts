@@ -17,6 +17,7 @@ import { LocalClientFactory } from '../../lambda/adapters/clients';
 import { LedgerStore } from '../../lambda/adapters/ledger-store';
 import type { MetricsSink } from '../../lambda/adapters/metrics';
 import { SnsNotifier } from '../../lambda/adapters/sns-notifier';
+import { accessPointListings } from '../../lambda/adapters/access-point-reader';
 import { readBucket } from '../../lambda/adapters/bucket-reader';
 import { expandAccessPointTargets } from '../../lambda/app/access-point-change';
 import { evaluateS3EventTarget } from '../../lambda/app/account-change';
@@ -100,6 +101,47 @@ describe('the reader', () => {
       { name: 'one', arn: `${AP_ARN}-one`, networkOrigin: 'Internet', publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }, policy: null, policyStatus: null },
       { name: 'two', arn: `${AP_ARN}-two`, networkOrigin: 'VPC', vpcId: 'vpc-0a1b2c3d4e5f60718', publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }, policy: null, policyStatus: null },
     ]);
+  });
+
+  test('a shared listing: each region listed once, unfiltered and to its last page; a bucket takes only its own entries', async () => {
+    const regions: string[] = [];
+    s3control.on(ListAccessPointsCommand).callsFake(async (input: { Bucket?: string; NextToken?: string }, getClient) => {
+      const region = await (getClient() as S3ControlClient).config.region();
+      regions.push(region);
+      expect(input.Bucket).toBeUndefined();
+      if (region !== 'eu-west-1') return { ...META, AccessPointList: [] };
+      return input.NextToken
+        ? { ...META, AccessPointList: [{ Name: 'site-ap', NetworkOrigin: 'Internet', Bucket: 'acme-site', AccessPointArn: AP_ARN, BucketAccountId: ACCOUNT }] }
+        : { ...META, AccessPointList: [{ Name: 'logs-ap', NetworkOrigin: 'Internet', Bucket: 'acme-logs', AccessPointArn: `${AP_ARN}-logs`, BucketAccountId: ACCOUNT }], NextToken: 'page-2' };
+    });
+    s3control.on(GetAccessPointCommand).resolves({ ...META, NetworkOrigin: 'Internet', PublicAccessBlockConfiguration: ALL_OFF });
+    s3control.on(GetAccessPointPolicyCommand).rejects(s3ControlError('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist'));
+    s3control.on(GetAccessPointPolicyStatusCommand).rejects(s3ControlError('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist'));
+    const listings = accessPointListings((region) => new S3ControlClient({ region }), ACCOUNT);
+    const shared = { ...clients(), accessPointListings: listings };
+    const [site, other, elsewhere] = await Promise.all([
+      readBucket(shared, 'acme-site', { account: ACCOUNT, region: 'eu-west-1' }),
+      readBucket(shared, 'acme-other', { account: ACCOUNT, region: 'eu-west-1' }),
+      readBucket(shared, 'acme-far', { account: ACCOUNT, region: 'ap-southeast-2' }),
+    ]);
+    // two pages in eu-west-1, one in ap-southeast-2: never one per bucket
+    expect(regions.sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'eu-west-1']);
+    expect(site.kind === 'snapshot' && site.snapshot.accessPoints?.map((a) => a.name)).toEqual(['site-ap']);
+    expect(other.kind === 'snapshot' && other.snapshot.accessPoints).toEqual([]);
+    expect(elsewhere.kind === 'snapshot' && elsewhere.snapshot.accessPoints).toEqual([]);
+    // each access point is read only by its own bucket
+    expect(s3control.commandCalls(GetAccessPointCommand).map((c) => c.args[0].input.Name)).toEqual(['site-ap']);
+  });
+
+  test('a shared listing denied leaves every bucket of that region unknown, not "no access points"', async () => {
+    s3control.on(ListAccessPointsCommand).rejects(s3ControlError('AccessDenied', 403, 'Access Denied'));
+    const shared = { ...clients(), accessPointListings: accessPointListings((region) => new S3ControlClient({ region }), ACCOUNT) };
+    const reads = await Promise.all(['acme-a', 'acme-b'].map((b) => readBucket(shared, b, { account: ACCOUNT, region: 'eu-west-1' })));
+    expect(s3control.commandCalls(ListAccessPointsCommand)).toHaveLength(1);
+    for (const r of reads) {
+      expect(r.kind === 'snapshot' && r.snapshot.accessPoints).toBeUndefined();
+      expect(r.kind === 'snapshot' && r.snapshot.unreadable?.accessPoints).toMatch(/AccessDenied/);
+    }
   });
 
   test('an access point deleted between the listing and its reads is left out', async () => {

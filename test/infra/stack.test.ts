@@ -16,6 +16,7 @@ import type { GrantScope, ReadRow } from '../../lambda/core/model/reads';
 import { ACCESS_POINT_LOOKUPS, ACCESS_POINT_READS, BUCKET_LISTINGS, BUCKET_READS, MULTI_REGION_ACCESS_POINT_READS } from '../../lambda/core/s3/reads';
 import { GROUP_LISTINGS, GROUP_LOOKUPS, GROUP_READS } from '../../lambda/core/sg/reads';
 import { MATRIX } from '../fault-matrix/table';
+import { ASSUMPTIONS } from '../../bench/cost';
 
 const FEATURE_FLAGS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
@@ -733,5 +734,12 @@ describe('the sweep and the findings ledger', () => {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'SweepUnfinished', AlarmActions: [{ Ref: Match.stringLikeRegexp('^GuardOps') }] });
+  });
+});
+
+describe('the cost model', () => {
+  test('prices as many alarms as the stack makes', () => {
+    const { template } = synth();
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(ASSUMPTIONS.alarms);
   });
 });
