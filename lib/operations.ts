@@ -20,6 +20,73 @@ export interface OperationsProps {
   readonly sweepIntervalSeconds?: number;
 }
 
+/** A Logs Insights query as written: QueryString cannot put a filter after stats. */
+class RawQuery extends logs.QueryString {
+  constructor(private readonly query: string) {
+    super();
+  }
+
+  public toString(): string {
+    return this.query;
+  }
+}
+
+/**
+ * The saved queries auditors start from, by name (shown as `ExposureGuard/<name>`). They read the
+ * audit record schema (docs/audit-records.md); a test holds every field they name to it.
+ * `REPLACE_…` is the value an auditor types in.
+ */
+export const AUDIT_QUERIES: Record<string, string> = {
+  'Open exposures by severity': [
+    'filter message = "evaluation"',
+    'stats latest(status) as lastStatus, latest(severity) as worst, latest(checkIds) as checks, latest(@timestamp) as lastEvaluated by resource.type, resource.id, resource.account, resource.region',
+    'filter lastStatus = "NON_COMPLIANT"',
+    'sort worst asc, lastEvaluated desc',
+  ].join('\n| '),
+  'Exposures in a period, who and from where': [
+    'fields @timestamp, severity, resource.type, resource.id, checkIds, trigger.actor, trigger.sourceIp, trigger.eventName, trigger.userAgent',
+    'filter message = "evaluation" and status = "NON_COMPLIANT"',
+    'sort @timestamp desc',
+  ].join('\n| '),
+  'Everything one actor changed': [
+    'fields @timestamp, trigger.eventName, resource.type, resource.id, status, severity, checkIds, trigger.sourceIp',
+    'filter message = "evaluation" and trigger.actor = "REPLACE_WITH_ACTOR_ARN"',
+    'sort @timestamp asc',
+  ].join('\n| '),
+  'Remediations and their outcome': [
+    'fields @timestamp, resource.type, resource.id, remediation.action, remediation.mode, remediation.outcome, remediation.verified, remediation.detail, remediation.error.name, trigger.actor',
+    'filter message = "evaluation" and ispresent(remediation.outcome)',
+    'sort @timestamp desc',
+  ].join('\n| '),
+  'What could not be evaluated, and why': [
+    'fields @timestamp, message, resource.type, resource.id, status, unknown.0, unknown.1, unknown.2, unknownReasons.policy, unknownReasons.acl, reason, error.name, error.message',
+    'filter (message = "evaluation" and ispresent(unknown.0)) or message in ["event failed", "notification failed", "ledger unavailable", "sweep batch failed", "sweep failed", "sweep unfinished"]',
+    'sort @timestamp desc',
+  ].join('\n| '),
+  'History of one resource': [
+    'fields @timestamp, message, status, severity, checkIds, trigger.actor, trigger.eventName, remediation.outcome, notification.sent, notification.subject',
+    // Records about a target that could not be evaluated (gone, skipped) name it as target, not resource.
+    'filter resource.id = "REPLACE_WITH_BUCKET_NAME_OR_GROUP_ID" or target.name = "REPLACE_WITH_BUCKET_NAME_OR_GROUP_ID" or target.groupId = "REPLACE_WITH_BUCKET_NAME_OR_GROUP_ID"',
+    'sort @timestamp asc',
+  ].join('\n| '),
+  'Findings by control id': [
+    'filter message = "evaluation"',
+    'stats latest(status) as lastStatus, latest(controlIds) as controls, latest(severity) as worst by resource.type, resource.id',
+    // FSBP:S3.2 must not match FSBP:S3.24: the id ends at a space or the end.
+    'filter lastStatus = "NON_COMPLIANT" and controls like /FSBP:REPLACE_WITH_CONTROL_ID( |$)/',
+  ].join('\n| '),
+  'Skipped events': [
+    'fields @timestamp, reason, trigger.eventName, trigger.eventId, trigger.actor',
+    'filter message = "event skipped"',
+    'sort @timestamp desc',
+  ].join('\n| '),
+  'Sweep runs': [
+    'fields @timestamp, message, run, baseline, batches, buckets, groups, counts.evaluated, counts.incomplete, counts.failed, open, detail, step, error.name, error.message',
+    'filter message in ["sweep started", "sweep digest", "sweep unfinished", "sweep failed", "sweep batch failed", "canary heartbeat", "guard health"]',
+    'sort @timestamp desc',
+  ].join('\n| '),
+};
+
 /** CloudWatch evaluates at most seven days of periods; a period is at most a day. */
 const MAX_ALARM_SPAN_S = 7 * 86_400;
 
@@ -76,36 +143,11 @@ export class Operations extends Construct {
     for (const alarm of this.alarms) alarm.addAlarmAction(action);
 
     const logGroups = props.functions.map((f) => f.logGroup);
-    const queries: [string, logs.QueryString][] = [
-      ['Open findings', new logs.QueryString({
-        fields: ['@timestamp', 'resource.type', 'resource.id', 'resource.account', 'findings.0.checkId', 'findings.0.severity', 'trigger.actor'],
-        filterStatements: ['message = "evaluation"', 'status = "NON_COMPLIANT"'],
-        sort: '@timestamp desc',
-      })],
-      ['Who changed what', new logs.QueryString({
-        filterStatements: ['message = "evaluation"'],
-        statsStatements: ['count(*) as changes, latest(status) as lastStatus by trigger.actor, trigger.eventName, resource.id'],
-      })],
-      ['Incomplete evaluations (could not read)', new logs.QueryString({
-        fields: ['@timestamp', 'resource.type', 'resource.id', 'status', 'unknown.0', 'unknown.1', 'unknown.2', 'notification.sent'],
-        // Any unread field, whatever the status: a NON_COMPLIANT result can hide more than it shows.
-        filterStatements: ['message = "evaluation"', 'ispresent(unknown.0)'],
-        sort: '@timestamp desc',
-      })],
-      ['Remediations', new logs.QueryString({
-        fields: ['@timestamp', 'resource.id', 'remediation.outcome', 'remediation.verified', 'remediation.detail', 'trigger.actor'],
-        filterStatements: ['message = "evaluation"', 'ispresent(remediation.outcome)'],
-        sort: '@timestamp desc',
-      })],
-      ['Skipped events', new logs.QueryString({
-        fields: ['@timestamp', 'reason', 'trigger.eventName', 'trigger.eventId'],
-        filterStatements: ['message = "event skipped"'],
-        sort: '@timestamp desc',
-      })],
-    ];
-    queries.forEach(([name, queryString], i) => {
-      new logs.QueryDefinition(this, `Query${i}`, { queryDefinitionName: `ExposureGuard/${name}`, queryString, logGroups });
-    });
+    for (const [name, query] of Object.entries(AUDIT_QUERIES)) {
+      new logs.QueryDefinition(this, `Query${name.replace(/[^A-Za-z0-9]/g, '')}`, {
+        queryDefinitionName: `ExposureGuard/${name}`, queryString: new RawQuery(query), logGroups,
+      });
+    }
   }
 
   /**

@@ -70,7 +70,11 @@ const CALLS: { [F in BucketLevelField]: (s3: S3Client, input: Input) => Promise<
   },
   publicAccessBlock: async (s3, input) => flagsOf((await s3.send(new GetPublicAccessBlockCommand(input))).PublicAccessBlockConfiguration) ?? null,
   objectOwnership: async (s3, input) => (await s3.send(new GetBucketOwnershipControlsCommand(input))).OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? null,
-  logging: async (s3, input) => (await s3.send(new GetBucketLoggingCommand(input))).LoggingEnabled !== undefined,
+  logging: async (s3, input) => {
+    const on = (await s3.send(new GetBucketLoggingCommand(input))).LoggingEnabled;
+    if (!on) return false;
+    return on.TargetBucket ? { targetBucket: on.TargetBucket, ...(on.TargetPrefix ? { targetPrefix: on.TargetPrefix } : {}) } : true;
+  },
   website: async (s3, input) => {
     await s3.send(new GetBucketWebsiteCommand(input));
     return true;

@@ -68,7 +68,7 @@ export const evaluateS3Target: Evaluator = async (target, deps) => {
     const report = await carryOut(plan, () => blockAccountPublicAccess(s3control, target.account), (applied) => ({
       verified: applied.verified,
       after: summary(evaluateAccount({ ...snapshot, accountPublicAccessBlock: applied.after }).findings),
-    }), journalRemediation(deps, `account ${target.account}`));
+    }), journalRemediation(deps, result.resource));
     return { result: withRemediation(result, report, concernsAccount) };
   }
 
@@ -92,6 +92,6 @@ export async function evaluateAndRemediateBucket(snapshot: BucketSnapshot, s3: S
   const report = await carryOut(plan, () => blockBucketPublicAccess(s3, snapshot.name, snapshot.account), (applied) => ({
     verified: applied.verified,
     after: summary(evaluateBucket({ ...snapshot, publicAccessBlock: applied.after }, deps.settings).findings),
-  }), journalRemediation(deps, `bucket ${snapshot.name}`));
+  }), journalRemediation(deps, result.resource));
   return withRemediation(result, report, concernsBucket);
 }

@@ -107,6 +107,6 @@ export async function evaluateAndRemediateGroup(snapshot: SecurityGroupSnapshot,
       ...(applied.remaining.length ? { stillPresent: applied.remaining } : {}),
       after: summary(after.findings),
     };
-  }, journalRemediation(deps, `security group ${snapshot.GroupId}`));
+  }, journalRemediation(deps, result.resource));
   return withRemediation(result, report, concernsExposure);
 }

@@ -11,7 +11,7 @@ import { asMissedEvent, composeNotification, composeResolved, withResolved, type
 import type { GuardSettings } from '../core/model/settings';
 import { targetId, type Target } from '../core/events/target';
 import { targets as targetsOf } from '../core/events/targets';
-import type { EvaluationResult, RemediationReport, Trigger } from '../core/model/types';
+import type { EvaluationResult, RemediationReport, ResourceRef, Trigger } from '../core/model/types';
 import type { LedgerStore, ResourceLedger } from '../adapters/ledger-store';
 import { CLAIM_LEASE_MS, resourceKey, sweepDelivery } from '../core/ledger/policy';
 import { ClaimInFlightError, recordEvaluation, type Recorded } from './ledger';
@@ -41,6 +41,8 @@ export interface PipelineDeps {
   defaultRegion?: string;
   /** The function's own IAM role: a call it made itself (a remediation) is re-evaluated quietly. */
   ownRoleName?: string;
+  /** The function's log group (AWS_LAMBDA_LOG_GROUP_NAME): messages say where the audit records are. */
+  auditLogGroup?: string;
   /** The account-level Block Public Access, read once when many buckets are evaluated together. */
   accountPublicAccessBlock?: Promise<AccountBpaRead>;
   /** The account's Multi-Region Access Point listing, read once the same way. */
@@ -105,7 +107,7 @@ function count(deps: PipelineDeps, result: EvaluationResult): void {
 }
 
 /** The record written before the guard changes anything (see carryOut). */
-export function journalRemediation(deps: PipelineDeps, resource: string) {
+export function journalRemediation(deps: PipelineDeps, resource: ResourceRef) {
   return (intent: RemediationReport) => deps.logger.info('remediation started', {
     schemaVersion: AUDIT_SCHEMA_VERSION, resource, action: intent.action, mode: intent.mode, detail: intent.detail,
   });
@@ -121,6 +123,17 @@ export type Evaluator = (target: Target, deps: PipelineDeps, trigger?: Trigger) 
 
 /** Version of the audit record schema auditors query; bump on a breaking change. */
 export const AUDIT_SCHEMA_VERSION = 1;
+
+/**
+ * What auditors filter on without unnesting arrays (Logs Insights cannot): the gravest severity,
+ * and every check and control id of the findings as one space-separated string, each control
+ * prefixed by its framework ("FSBP:S3.2 CIS:2.1.4").
+ */
+export function auditSummary(result: EvaluationResult): { severity?: string; checkIds: string; controlIds: string } {
+  const severity = result.findings[0]?.severity;
+  const controls = new Set(result.findings.flatMap((f) => [...f.controls.map((c) => `FSBP:${c}`), ...(f.cis ?? []).map((c) => `CIS:${c}`)]));
+  return { ...(severity ? { severity } : {}), checkIds: [...new Set(result.findings.map((f) => f.checkId))].join(' '), controlIds: [...controls].join(' ') };
+}
 
 export type TargetOutcome =
   | { kind: 'evaluated'; result: EvaluationResult; notified: boolean; messageId?: string; ledger?: Recorded }
@@ -207,11 +220,11 @@ function notificationFor(result: EvaluationResult, deps: PipelineDeps, told: Rec
   }));
   const news = told.claimed.some((d) => d.reason !== 'resolved');
   if (news || actedNow) {
-    const message = composeNotification(result, deps.settings);
+    const message = composeNotification(result, deps.settings, { auditLogGroup: deps.auditLogGroup });
     // On the sweep, a message of its own is a new exposure no event announced (sweepDelivery).
     if (message) return withResolved(news && deps.ledger?.sweep ? asMissedEvent(message) : message, resolved);
   }
-  return composeResolved(result, resolved);
+  return composeResolved(result, resolved, { auditLogGroup: deps.auditLogGroup });
 }
 
 export async function processTarget(
@@ -242,12 +255,12 @@ export async function processTarget(
     // change it made is counted as not yet reported (the retry finds nothing left to do).
     if (actedNow) deps.metrics?.count('RemediationUnreported');
     deps.logger.warn('evaluation', {
-      schemaVersion: AUDIT_SCHEMA_VERSION, ...result,
+      schemaVersion: AUDIT_SCHEMA_VERSION, ...result, ...auditSummary(result),
       notification: { sent: false, reason: 'an earlier try of this work holds the claim; retried', ...(actedNow ? { unreportedRemediation: true } : {}) },
     });
     throw error;
   }
-  const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings);
+  const notification = quiet ? undefined : told ? notificationFor(result, deps, told, actedNow) : composeNotification(result, deps.settings, { auditLogGroup: deps.auditLogGroup });
   let messageId: string | undefined;
   if (notification) {
     try {
@@ -259,7 +272,7 @@ export async function processTarget(
       deps.metrics?.count('NotificationFailures');
       if (actedNow) deps.metrics?.count('RemediationUnreported');
       deps.logger.error('notification failed', {
-        schemaVersion: AUDIT_SCHEMA_VERSION, ...result, notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },
+        schemaVersion: AUDIT_SCHEMA_VERSION, ...result, ...auditSummary(result), notification: { sent: false, ...(actedNow ? { unreportedRemediation: true } : {}) },
         error: describeError(error),
       });
       // The record and the NotificationFailures alarm tell it; a retry would repeat every other message.
@@ -282,6 +295,7 @@ export async function processTarget(
   deps.logger.info('evaluation', {
     schemaVersion: AUDIT_SCHEMA_VERSION,
     ...result,
+    ...auditSummary(result),
     notification: notification
       ? { sent: true, messageId, severity: notification.severity, subject: notification.subject }
       : { sent: false, ...(quiet ? { reason: ownCall ? 'the guard\'s own remediation call' : 'not made live by this change' } : {}) },
@@ -335,7 +349,7 @@ export async function processEvent(event: unknown, eventDeps: PipelineDeps, eval
     }
   }
   deps.logger.info('event received', {
-    trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}), ...(latency !== undefined ? { deliveryLatencyMs: latency } : {}),
+    schemaVersion: AUDIT_SCHEMA_VERSION, trigger, targets: targets.map(targetId), ...(expand ? { from: parsed.targets.map(targetId) } : {}), ...(latency !== undefined ? { deliveryLatencyMs: latency } : {}),
   });
   // Every target runs to its end before anything is thrown: a rejection mid-flight would leave the
   // others running in a frozen sandbox, flush metrics early, and make the retry repeat their emails.

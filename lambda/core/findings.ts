@@ -43,6 +43,8 @@ interface FindingFor<C extends CheckId> {
   evidence: EvidenceByCheck[C] & CommonEvidence;
   /** AWS Security Hub FSBP control ids this check mirrors. */
   controls: string[];
+  /** CIS AWS Foundations Benchmark recommendations of the check (from the catalog; set on every result's findings). */
+  cis?: string[];
   /** A concrete fix: the CLI command that closes it. */
   fix: string;
   /** True when the exposure exists on paper but another setting neutralises it today. */

@@ -25,7 +25,7 @@ export function baseDeps() {
   const table = process.env.LEDGER_TABLE;
   const dynamodb = table ? clients.client(DynamoDBClient, {}) : undefined;
   const store = table && dynamodb ? new LedgerStore(dynamodb, table) : undefined;
-  return { settings, logger, clients, notifier, metrics, table, dynamodb, store, ownRoleName: process.env.GUARD_ROLE_NAME };
+  return { settings, logger, clients, notifier, metrics, table, dynamodb, store, ownRoleName: process.env.GUARD_ROLE_NAME, auditLogGroup: process.env.AWS_LAMBDA_LOG_GROUP_NAME };
 }
 
 /** The S3 function's view of the sweep's canary: which bucket, written by which role. */
@@ -37,14 +37,14 @@ function canaryFromEnv(dynamodb: DynamoDBClient | undefined, table: string | und
 }
 
 export function createEventHandler(evaluate: Evaluator, expand?: Expander): (event: unknown, context: Context) => Promise<TargetOutcome[]> {
-  const { settings, logger, clients, notifier, metrics, store, ownRoleName, dynamodb, table } = baseDeps();
+  const { settings, logger, clients, notifier, metrics, store, ownRoleName, auditLogGroup, dynamodb, table } = baseDeps();
   const canary = canaryFromEnv(dynamodb, table);
   return async (event, context) => {
     const receivedAt = new Date();
     logger.addContext(context);
     const where = whereFromFunctionArn(context.invokedFunctionArn);
     const deps: PipelineDeps = {
-      settings, clients, notifier, logger, metrics, ownRoleName, defaultAccount: where.account, defaultRegion: where.region, receivedAt,
+      settings, clients, notifier, logger, metrics, ownRoleName, auditLogGroup, defaultAccount: where.account, defaultRegion: where.region, receivedAt,
       ...(canary ? { canary } : {}),
       // Long work stops taking new items 45 s before Lambda would stop it (a bucket in flight can take
       // ~30 s of retried, time-limited calls), to report what it did not reach.

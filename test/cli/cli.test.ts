@@ -72,7 +72,7 @@ describe('bad input: exit 2 with one line naming the file and the problem', () =
     [['evaluate', 'bucket', 'no/such/file.json'], '', /^exposure-guard: no\/such\/file\.json: no such file$/],
     [['evaluate', 'bucket', '-'], '[]', /^exposure-guard: stdin: a bucket snapshot must be a JSON object$/],
     [['evaluate', 'bucket', '-'], '{"policy":null}', /^exposure-guard: stdin: name: must be the bucket name/],
-    [['evaluate', 'bucket', '-'], '{"name":"b","logging":"yes"}', /^exposure-guard: stdin: logging: must be true or false$/],
+    [['evaluate', 'bucket', '-'], '{"name":"b","logging":"yes"}', /^exposure-guard: stdin: logging: must be true, false, or where the logs go/],
     [['evaluate', 'bucket', '-'], '{"name":"b","acl":{"Grants":{}}}', /^exposure-guard: stdin: acl: Grants must be an array$/],
     [['evaluate', 'bucket', '-'], '{"name":"b","policy":"{not json"}', /^exposure-guard: stdin: policy: policy is not valid JSON/],
     [['evaluate', 'bucket', '-'], '{"name":"b","publicAccessBlock":{"BlockPublicAcls":"true"}}', /^exposure-guard: stdin: publicAccessBlock: BlockPublicAcls must be true or false$/],

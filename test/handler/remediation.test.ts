@@ -86,7 +86,7 @@ describe('S3 bucket Block Public Access', () => {
   test('off: no write; the email says remediation is off', async () => {
     await run('s3-delete-bucket-public-access-block.json', deps({}), evaluateS3Target);
     expect(s3).not.toHaveReceivedCommand(PutPublicAccessBlockCommand);
-    expect(messages()[0]?.email).toContain('remediation.s3BucketPublicAccess is "off"');
+    expect(messages()[0]?.email.replace(/\s+/g, ' ')).toContain('its s3BucketPublicAccess setting is "off"');
   });
 
   test('dry-run: no write; says exactly what it would do', async () => {
@@ -144,7 +144,7 @@ describe('S3 bucket Block Public Access', () => {
     await expect(run('s3-delete-bucket-public-access-block.json', deps({ remediation: { s3BucketPublicAccess: 'enforce' } }), evaluateS3Target))
       .rejects.toMatchObject({ name: 'InternalError' });
     expect(order).toEqual(['put (journal written: 1)']);
-    expect(logger.find('remediation started')[0]?.data).toMatchObject({ resource: 'bucket acme-data', mode: 'enforce', action: expect.stringContaining('PutPublicAccessBlock') });
+    expect(logger.find('remediation started')[0]?.data).toMatchObject({ resource: { type: 's3-bucket', id: 'acme-data' }, mode: 'enforce', action: expect.stringContaining('PutPublicAccessBlock') });
     expect(metrics.named('RemediationUnreported')).toHaveLength(1);
     expect(logger.find('notification failed')[0]?.data).toMatchObject({ notification: { sent: false, unreportedRemediation: true }, remediation: { outcome: 'APPLIED' } });
   });

@@ -84,12 +84,12 @@ test('a public policy: one CRITICAL message with subject, attributes, email text
     eventName: 'PutBucketPolicy', eventId: expect.any(String), actor: 'arn:aws:sts::111122223333:assumed-role/Admin/alice',
     sourceIp: '198.51.100.7', time: expect.stringMatching(/^2026-01-05T10:00/), userAgent: expect.stringContaining('aws-cli'),
   });
-  expect(email).toContain('anyone (Principal "*"): s3:PutObject, s3:GetObject');
+  expect(email).toContain('statement #2, Sid "OpenUpload": anyone (Principal "*") may s3:PutObject, s3:GetObject');
   expect(email).toContain('arn:aws:sts::111122223333:assumed-role/Admin/alice');
   expect(email).toContain('from 198.51.100.7');
   expect(email).toContain('aws s3api put-public-access-block --bucket acme-site');
   expect(email).toContain('https://s3.console.aws.amazon.com/s3/buckets/acme-site?region=eu-west-1&tab=permissions');
-  expect(email).toContain('remediation.s3BucketPublicAccess is "off"');
+  expect(email.replace(/\s+/g, ' ')).toContain('Nothing was changed: this guard only reports on buckets (its s3BucketPublicAccess setting is "off").');
 
   const [record] = logger.find('evaluation');
   expect(record?.data).toMatchObject({

@@ -2,6 +2,7 @@
  * The stack by assertion: event patterns, exact IAM statements, DLQs and retries, retention,
  * encryption, config validation, and cdk-nag AwsSolutions clean.
  */
+import { AUDIT_QUERIES } from '../../lib/operations';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -364,17 +365,16 @@ describe('operations', () => {
   });
 
   test('saved Logs Insights queries for auditors read the audit record', () => {
-    template.hasResourceProperties('AWS::Logs::QueryDefinition', {
-      Name: 'ExposureGuard/Open findings',
-      QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*status = "NON_COMPLIANT"'),
-      LogGroupNames: [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') },
-        { Ref: Match.stringLikeRegexp('^GuardSweepCoordinatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSweepWorkerLogs') }],
-    });
-    template.resourceCountIs('AWS::Logs::QueryDefinition', 5);
+    const logGroups = [{ Ref: Match.stringLikeRegexp('^GuardS3EvaluatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSecurityGroupEvaluatorLogs') },
+      { Ref: Match.stringLikeRegexp('^GuardSweepCoordinatorLogs') }, { Ref: Match.stringLikeRegexp('^GuardSweepWorkerLogs') }];
+    for (const [name, query] of Object.entries(AUDIT_QUERIES)) {
+      template.hasResourceProperties('AWS::Logs::QueryDefinition', { Name: `ExposureGuard/${name}`, QueryString: query, LogGroupNames: logGroups });
+    }
+    template.resourceCountIs('AWS::Logs::QueryDefinition', Object.keys(AUDIT_QUERIES).length);
     // every result with an unread field, NON_COMPLIANT ones included
     template.hasResourceProperties('AWS::Logs::QueryDefinition', {
-      Name: 'ExposureGuard/Incomplete evaluations (could not read)',
-      QueryString: Match.stringLikeRegexp('filter message = "evaluation"[\\s\\S]*ispresent\\(unknown\\.0\\)'),
+      Name: 'ExposureGuard/What could not be evaluated, and why',
+      QueryString: Match.stringLikeRegexp('filter \\(message = "evaluation" and ispresent\\(unknown\\.0\\)\\)'),
     });
   });
 });

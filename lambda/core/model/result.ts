@@ -1,3 +1,4 @@
+import { CHECKS } from '../checks';
 import { severityRank } from './severity';
 import type { EvaluationResult, Finding, ResourceRef, Status } from './types';
 import { isIncompleteFinding } from './unread';
@@ -19,7 +20,8 @@ export function buildResult(
   unknown: string[],
   unknownReasons: Record<string, string>,
 ): EvaluationResult {
-  const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))
+    .map((f) => (f.cis ? f : { ...f, cis: [...CHECKS[f.checkId].cis] }));
   const result: EvaluationResult = { resource, status: statusOf(sorted, unknown), findings: sorted, unknown };
   if (Object.keys(unknownReasons).length > 0) result.unknownReasons = unknownReasons;
   return result;

@@ -84,12 +84,21 @@ export interface BucketSnapshot {
   accessPoints?: AccessPointSnapshot[];
   /** This account's Multi-Region Access Points that include the bucket; [] for none. */
   multiRegionAccessPoints?: AccessPointSnapshot[];
-  /** null (a snapshot file's "read, not configured") is logging off, website hosting off, no tags. */
-  logging?: boolean | null;
+  /**
+   * null (a snapshot file's "read, not configured") is logging off, website hosting off, no tags.
+   * Logging on is where the logs go (the reader knows), or true (a snapshot file may not say).
+   */
+  logging?: boolean | LoggingTarget | null;
   website?: boolean | null;
   tags?: Record<string, string> | null;
   /** Why a field is absent, when the reader knows (e.g. "policy: AccessDenied"). */
   unreadable?: Record<string, string>;
+}
+
+/** Where S3 server access logs of a bucket are delivered (GetBucketLogging's LoggingEnabled). */
+export interface LoggingTarget {
+  targetBucket: string;
+  targetPrefix?: string;
 }
 
 export interface AccountSnapshot {
@@ -180,6 +189,11 @@ export interface EvaluationResult {
   oracleUnread?: Record<string, string>;
   remediation?: RemediationReport;
   trigger?: Trigger;
+  /**
+   * A bucket's S3 server access logging as read: whether a record of who read or wrote its objects
+   * exists, and where (`s3://bucket/prefix`). Told beside an exposure ("was data read?").
+   */
+  serverAccessLogs?: { state: 'on'; location?: string } | { state: 'off' } | { state: 'unknown'; reason?: string };
 }
 
 /* ---- Security groups: the DescribeSecurityGroups item shape, plus what the reader adds ---- */

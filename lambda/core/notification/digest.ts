@@ -56,7 +56,7 @@ const label = (r: ResourceRef) => `${r.type === 's3-bucket' ? 'bucket' : r.type 
 function section(title: string, lines: string[], total = lines.length): string[] {
   if (total === 0) return [];
   const shown = lines.slice(0, LISTED).map((l) => `  ${l}`);
-  return ['', `${title} (${total})`, ...shown, ...(total > LISTED ? [`  ... and ${total - LISTED} more (see the JSON variant and the audit log)`] : [])];
+  return ['', `${title} (${total})`, ...shown, ...(total > LISTED ? [`  ... and ${total - LISTED} more: the audit log has every one (saved query "ExposureGuard/Sweep runs")`] : [])];
 }
 
 function digestSummary(tally: SweepTally) {
@@ -112,7 +112,7 @@ export function composeDigest(tally: SweepTally): Notification {
     ...section('STILL OPEN, OLDEST FIRST', s.open.filter((e) => severityRank(e.severity) >= severityRank('MEDIUM'))
       .map((e) => `[${e.severity}${e.latent ? ', latent' : ''}] ${e.resourceKey.split('#').slice(-1)[0]} ${e.checkId}, open since ${e.firstSeen}`)),
     ...section('NOT EVALUATED (never taken as compliant)', s.unevaluated.map((u) => `${label(u.resource)}: ${Object.entries(u.reasons).map(([f, r]) => `${f}: ${quoted(r, 120)}`).join('; ')}`)),
-    '', '--', `Exposure Guard sweep digest. The JSON variant lists up to ${JSON_ITEMS} resources per section; the audit log has every one.`,
+    '', '--', `Exposure Guard sweep digest. Subscribers by SQS or email-json get it as JSON, up to ${JSON_ITEMS} resources per section; the audit log has every one.`,
   ].join('\n');
   // SNS takes 256 KiB for the whole message (email and JSON, escaped once more): halve the lists
   // until it fits, or the digest would fail on every retry and never be sent.
@@ -123,7 +123,7 @@ export function composeDigest(tally: SweepTally): Notification {
     json = digestJson(s, tally, items);
   }
   return {
-    subject: subjectFor(severity, verdict, `account ${tally.account}`, undefined, tally.region),
+    subject: subjectFor(severity, verdict, { label: 'account', id: tally.account }, undefined, tally.region),
     email: plainText(email),
     json,
     severity,

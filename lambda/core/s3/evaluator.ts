@@ -54,6 +54,7 @@ function describeStatement(s: PublicStatement): PublicStatementEvidence {
   return {
     statement: s.statement,
     sid: s.sid,
+    index: s.index,
     grantee: s.grantee,
     actions: s.granted.actions,
     writeActions: s.granted.writes,
@@ -364,7 +365,16 @@ export function evaluateBucket(
   if (Object.keys(ctx.notChecked).length > 0) result.notChecked = ctx.notChecked;
   const oracleUnread = secondOpinionsUnread(snapshot);
   if (Object.keys(oracleUnread).length > 0) result.oracleUnread = oracleUnread;
+  result.serverAccessLogs = serverAccessLogsOf(snapshot);
   return result;
+}
+
+function serverAccessLogsOf(snapshot: BucketSnapshot): NonNullable<EvaluationResult['serverAccessLogs']> {
+  const { logging } = snapshot;
+  if (logging === undefined) return { state: 'unknown', ...(snapshot.unreadable?.logging ? { reason: snapshot.unreadable.logging } : {}) };
+  if (!logging) return { state: 'off' };
+  if (logging === true) return { state: 'on' };
+  return { state: 'on', location: `s3://${logging.targetBucket}/${logging.targetPrefix ?? ''}` };
 }
 
 /** The account-level target (PutAccountPublicAccessBlock / DeleteAccountPublicAccessBlock). */

@@ -7,6 +7,8 @@ import type { OracleEvidence } from './oracle';
 export interface PublicStatementEvidence {
   statement: Record<string, unknown>;
   sid?: string;
+  /** Its place in the policy's Statement list, from 0 (a statement without a Sid is named by it). */
+  index: number;
   grantee: string;
   actions: string[];
   writeActions: string[];

@@ -16,7 +16,7 @@ export type BucketField = Exclude<keyof BucketSnapshot, 'name' | 'account' | 're
 export type FullBucketSnapshot = BucketSnapshot & { [F in BucketField]-?: BucketSnapshot[F] };
 
 /** How a snapshot file's value for the field is checked (s3/snapshot-validation.ts), and whether null is allowed. */
-export type FieldShape = 'policy' | 'acl' | 'flags' | 'string' | 'boolean' | 'object' | 'access-points';
+export type FieldShape = 'policy' | 'acl' | 'flags' | 'string' | 'boolean' | 'object' | 'logging' | 'access-points';
 
 /**
  * `context`: the field decides no check, it only explains a public finding (website hosting) or
@@ -53,7 +53,7 @@ export const BUCKET_READS = {
     service: 'S3', command: 'GetBucketOwnershipControls', iam: 's3:GetBucketOwnershipControls', grant: 'bucket', shape: 'string', nullable: true,
     notConfigured: { error: 'OwnershipControlsNotFoundError', value: null },
   },
-  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'boolean', nullable: true },
+  logging: { service: 'S3', command: 'GetBucketLogging', iam: 's3:GetBucketLogging', grant: 'bucket', shape: 'logging', nullable: true },
   website: { service: 'S3', command: 'GetBucketWebsite', iam: 's3:GetBucketWebsite', grant: 'bucket', shape: 'boolean', nullable: true, context: true, notConfigured: { error: 'NoSuchWebsiteConfiguration', value: false } },
   tags: { service: 'S3', command: 'GetBucketTagging', iam: 's3:GetBucketTagging', grant: 'bucket', shape: 'object', nullable: true, context: true, notConfigured: { error: 'NoSuchTagSet', value: {} } },
 } as const satisfies { [F in BucketField]: Row<F> };

@@ -53,7 +53,14 @@ const accessPoints: Check = (v) => {
   return undefined;
 };
 
-const SHAPES: Record<FieldShape, Check> = { policy, acl, flags, string, boolean, object, 'access-points': accessPoints };
+/** GetBucketLogging: on (true, or where the logs go), off (false). */
+const logging: Check = (v) => {
+  if (typeof v === 'boolean') return undefined;
+  if (isObject(v) && typeof v.targetBucket === 'string' && (v.targetPrefix === undefined || typeof v.targetPrefix === 'string')) return undefined;
+  return 'must be true, false, or where the logs go ({"targetBucket", "targetPrefix"})';
+};
+
+const SHAPES: Record<FieldShape, Check> = { policy, acl, flags, string, boolean, object, logging, 'access-points': accessPoints };
 
 /** Where the bucket is, and each read field's shape from its row of BUCKET_READS. */
 const BUCKET_FIELDS: Record<string, Check> = {

@@ -28,7 +28,7 @@ const ids = (s: BucketSnapshot) => evaluateBucket(s).findings.map((f) => f.check
 test('a fully locked-down bucket is COMPLIANT with no findings and nothing unknown', () => {
   expect(evaluateBucket(bucket())).toEqual({
     resource: { type: 's3-bucket', id: 'b', account: '111122223333', region: 'eu-west-1' },
-    status: 'COMPLIANT', findings: [], unknown: [],
+    status: 'COMPLIANT', findings: [], unknown: [], serverAccessLogs: { state: 'on' },
   });
 });
 
